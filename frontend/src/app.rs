@@ -1,0 +1,50 @@
+//! The route table: the dashboard's table of contents.
+
+use leptos::prelude::*;
+use leptos_router::components::{
+    Outlet, ProtectedParentRoute, ProtectedRoute, Route, Router, Routes,
+};
+use leptos_router::path;
+
+use crate::components::{AppShell, SessionPending};
+use crate::pages::NotFoundPage;
+use crate::pages::auth::LoginPage;
+use crate::pages::organizations::{NewOrganizationPage, OrganizationPage, OrganizationsPage};
+use crate::session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::provide();
+    // Memoised so the guards re-render only when signed-in-ness flips, not on every
+    // change of the session's contents.
+    let signed_in = Memo::new(move |_| session.is_signed_in());
+    let signed_out = Memo::new(move |_| signed_in.get().map(|signed_in| !signed_in));
+
+    view! {
+        <Router>
+            <Routes fallback=NotFoundPage>
+                // Guest-only: signing in flips the session, and this guard moves on to `/`.
+                <ProtectedRoute
+                    path=path!("/login")
+                    view=LoginPage
+                    condition=move || signed_out.get()
+                    redirect_path=|| "/"
+                    fallback=SessionPending
+                />
+                // Everything else needs a session; signing out (or an expired cookie seen
+                // by any request) sends the browser to the login page.
+                <ProtectedParentRoute
+                    path=path!("")
+                    view=|| view! { <AppShell><Outlet /></AppShell> }
+                    condition=move || signed_in.get()
+                    redirect_path=|| "/login"
+                    fallback=SessionPending
+                >
+                    <Route path=path!("") view=OrganizationsPage />
+                    <Route path=path!("organizations/new") view=NewOrganizationPage />
+                    <Route path=path!("orgs/:url_name") view=OrganizationPage />
+                </ProtectedParentRoute>
+            </Routes>
+        </Router>
+    }
+}

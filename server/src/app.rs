@@ -1,0 +1,86 @@
+//! Application state and the URL tree: this file is the table of contents of every
+//! route Packyard answers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::graphql::{self, PackyardSchema};
+use crate::jobs::{Jobs, worker};
+use crate::web;
+
+/// Everything a request handler or a job needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub jobs: Jobs,
+    pub schema: PackyardSchema,
+}
+
+impl AppState {
+    /// Connects to (and migrates) the database.
+    pub async fn new(config: Config) -> anyhow::Result<AppState> {
+        let database = config.database()?;
+        let db = Db::connect(&database, config.database_max_connections).await?;
+        let jobs = Jobs::new();
+        jobs.spawn_replica_listener(&db);
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            jobs,
+            schema: graphql::schema(),
+        })
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", get(web::graphiql).post(graphql::http))
+        .route("/graphql/ws", get(graphql::websocket))
+        .route("/health", get(health))
+        .fallback(web::spa)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// For load balancers: 200 when the database answers.
+async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.get().await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// Serves HTTP on `listener` (and runs the worker when enabled) until `shutdown`.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = state.config.worker_enabled.then(|| {
+        let mut stop = stop_rx.clone();
+        tokio::spawn(worker::run(state.clone(), async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        }))
+    });
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        })
+        .await?;
+    if let Some(worker) = worker {
+        worker.await?;
+    }
+    Ok(())
+}

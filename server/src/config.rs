@@ -1,0 +1,222 @@
+//! Typed configuration: defaults, then an optional TOML file, then the environment.
+//! The environment names are a contract with deployments: `PACKYARD_LISTEN`,
+//! `PACKYARD_PUBLIC_URL`, `PACKYARD_DATA_DIR`, `DATABASE_URL`, `PACKYARD_LOG`,
+//! `PACKYARD_LOG_FORMAT`, and `PACKYARD_<FIELD>` for every other field below.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::db::DatabaseUrl;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// Base of every absolute URL Packyard emits (Composer metadata, links in mails).
+    /// Defaults to `http://<listen>`.
+    pub public_url: Option<String>,
+    /// Where the SQLite database and stored files live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://<path>`; defaults to SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    pub database_max_connections: usize,
+    /// A tracing filter: `info`, `packyard=debug,tower_http=info`, …
+    pub log: String,
+    pub log_format: LogFormat,
+    /// How long a browser session lives without being used.
+    pub session_ttl_hours: u64,
+    /// A running job whose worker has not reported for this long is given to another
+    /// worker: its process is presumed dead.
+    pub job_lease_seconds: u64,
+    /// Whether `serve` also runs the job worker. Turn off on API-only replicas that
+    /// leave jobs to `packyard worker` processes.
+    pub worker_enabled: bool,
+    /// Jobs one process runs at the same time.
+    pub worker_concurrency: usize,
+    /// Failed logins per username (and per client address) within the throttle window
+    /// before further attempts are refused.
+    pub login_max_failures: i32,
+    pub login_throttle_minutes: i64,
+}
+
+const FIELDS: &[&str] = &[
+    "listen",
+    "public_url",
+    "data_dir",
+    "database_max_connections",
+    "log",
+    "log_format",
+    "session_ttl_hours",
+    "job_lease_seconds",
+    "worker_enabled",
+    "worker_concurrency",
+    "login_max_failures",
+    "login_throttle_minutes",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 16,
+            log: "info".into(),
+            log_format: LogFormat::Text,
+            session_ttl_hours: 24 * 14,
+            job_lease_seconds: 60,
+            worker_enabled: true,
+            worker_concurrency: 2,
+            login_max_failures: 5,
+            login_throttle_minutes: 15,
+        }
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            anyhow::ensure!(
+                file.exists(),
+                "config file {} does not exist",
+                file.display()
+            );
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment
+            // Only known names: other PACKYARD_* variables (test harness settings, say)
+            // must not trip the unknown-field check meant for typos in the file.
+            .merge(Env::prefixed("PACKYARD_").only(FIELDS))
+            .merge(Env::raw().only(&["DATABASE_URL"]));
+        let config: Config = figment.extract()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if let Some(url) = &self.public_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "PACKYARD_PUBLIC_URL must start with http:// or https:// (got {url:?})"
+            );
+        }
+        anyhow::ensure!(
+            self.worker_concurrency > 0,
+            "worker_concurrency must be at least 1"
+        );
+        anyhow::ensure!(
+            self.database_max_connections > 1,
+            "database_max_connections must be at least 2"
+        );
+        self.database()?;
+        Ok(())
+    }
+
+    pub fn database(&self) -> anyhow::Result<DatabaseUrl> {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => DatabaseUrl::parse(url),
+            _ => Ok(DatabaseUrl::sqlite_in(&self.data_dir)),
+        }
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let host = if self.listen.ip().is_unspecified() {
+                    "localhost".to_owned()
+                } else {
+                    self.listen.ip().to_string()
+                };
+                let host = if self.listen.is_ipv6() && host != "localhost" {
+                    format!("[{host}]")
+                } else {
+                    host
+                };
+                format!("http://{host}:{}", self.listen.port())
+            }
+        }
+    }
+
+    /// Session cookies get `Secure` when Packyard is reached over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_url_defaults_to_the_listen_address() {
+        let mut config = Config::default();
+        assert_eq!(config.public_url(), "http://127.0.0.1:8080");
+        config.listen = "0.0.0.0:9000".parse().unwrap();
+        assert_eq!(config.public_url(), "http://localhost:9000");
+        config.listen = "[::1]:9000".parse().unwrap();
+        assert_eq!(config.public_url(), "http://[::1]:9000");
+        config.public_url = Some("https://packages.example.com/".into());
+        assert_eq!(config.public_url(), "https://packages.example.com");
+        assert!(config.secure_cookies());
+    }
+
+    #[test]
+    fn database_defaults_to_sqlite_in_the_data_dir() {
+        let config = Config {
+            data_dir: "/var/lib/packyard".into(),
+            ..Config::default()
+        };
+        assert_eq!(
+            config.database().unwrap(),
+            DatabaseUrl::Sqlite("/var/lib/packyard/packyard.db".into())
+        );
+    }
+
+    #[test]
+    fn file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "packyard.toml",
+                "listen = \"127.0.0.1:9999\"\nlog = \"debug\"\n",
+            )?;
+            jail.set_env("PACKYARD_LOG", "warn");
+            jail.set_env("DATABASE_URL", "postgres://db/packyard");
+            let config = Config::load(Some(Path::new("packyard.toml"))).unwrap();
+            assert_eq!(config.listen.port(), 9999);
+            assert_eq!(config.log, "warn");
+            assert_eq!(
+                config.database().unwrap(),
+                DatabaseUrl::Postgres("postgres://db/packyard".into())
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_urls_are_rejected() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("bad.toml", "listen_address = \"x\"\n")?;
+            assert!(Config::load(Some(Path::new("bad.toml"))).is_err());
+            jail.set_env("DATABASE_URL", "mysql://nope");
+            assert!(Config::load(None).is_err());
+            Ok(())
+        });
+    }
+}

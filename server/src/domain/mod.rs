@@ -1,0 +1,10 @@
+//! The rules, one module per resource. Every public function takes the acting identity,
+//! decides whether it may act, validates its input and writes in one transaction.
+//! GraphQL, REST and the CLI call these and hold no rules of their own.
+
+pub mod api_tokens;
+pub mod jobs;
+pub mod organizations;
+pub mod pagination;
+pub mod sessions;
+pub mod users;

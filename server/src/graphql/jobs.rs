@@ -1,0 +1,160 @@
+use async_graphql::{Context, Enum, ID, Object, Result, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{actor, parse_id, state};
+use crate::db::rows;
+use crate::domain::jobs;
+use crate::jobs::JobStatus as StoredStatus;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Success,
+    Error,
+}
+
+pub struct JobView(pub rows::Job);
+
+impl JobView {
+    fn stored_status(&self) -> StoredStatus {
+        StoredStatus::parse(&self.0.status).unwrap_or(StoredStatus::Error)
+    }
+}
+
+/// Background work. Follow it with `job(id)` or the `jobUpdated(id)` subscription.
+#[Object(name = "Job")]
+impl JobView {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// What the job does, e.g. `purge_expired_sessions`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    async fn status(&self) -> JobStatus {
+        match self.stored_status() {
+            StoredStatus::Queued => JobStatus::Queued,
+            StoredStatus::Running => JobStatus::Running,
+            StoredStatus::Success => JobStatus::Success,
+            StoredStatus::Error => JobStatus::Error,
+        }
+    }
+
+    /// 0–100.
+    async fn progress(&self) -> i32 {
+        self.0.progress
+    }
+
+    /// What the job is doing now, or did last.
+    async fn step(&self) -> Option<&str> {
+        self.0.step.as_deref()
+    }
+
+    /// Attempts so far; failed attempts are retried with backoff.
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+
+    /// Why the last attempt failed.
+    async fn error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
+    }
+
+    async fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.0.started_at.map(|at| at.and_utc())
+    }
+
+    async fn finished_at(&self) -> Option<DateTime<Utc>> {
+        self.0.finished_at.map(|at| at.and_utc())
+    }
+}
+
+#[derive(Default)]
+pub struct JobQuery;
+
+#[Object]
+impl JobQuery {
+    async fn job(&self, ctx: &Context<'_>, id: ID) -> Result<JobView> {
+        let job_id = parse_id("id", &id)?;
+        let mut conn = state(ctx).db.get().await?;
+        Ok(JobView(
+            jobs::find_visible(&mut conn, actor(ctx), job_id).await?,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct JobMutation;
+
+#[Object]
+impl JobMutation {
+    /// Deletes expired sessions now instead of at the next hourly run. Administrators
+    /// only.
+    async fn purge_expired_sessions(&self, ctx: &Context<'_>) -> Result<JobView> {
+        let state = state(ctx);
+        let job = jobs::purge_expired_sessions(&state.db, &state.jobs, actor(ctx)).await?;
+        Ok(JobView(job))
+    }
+}
+
+#[derive(Default)]
+pub struct JobSubscription;
+
+#[Subscription]
+impl JobSubscription {
+    /// The job's current state at once, then every change, ending after it succeeds or
+    /// fails for good.
+    async fn job_updated(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<impl Stream<Item = Result<JobView>>> {
+        let job_id = parse_id("id", &id)?;
+        let state = state(ctx).clone();
+        let actor = actor(ctx).clone();
+        // Subscribe before the first read so that no change falls between the two.
+        let mut events = state.jobs.subscribe();
+        let mut conn = state.db.get().await?;
+        let first = jobs::find_visible(&mut conn, &actor, job_id).await?;
+        drop(conn);
+        Ok(async_stream::stream! {
+            let mut finished = is_final(&first);
+            yield Ok(JobView(first));
+            while !finished {
+                match events.recv().await {
+                    Ok(event) if event.job_id != job_id => continue,
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break,
+                }
+                let current = async {
+                    let mut conn = state.db.get().await?;
+                    jobs::find_visible(&mut conn, &actor, job_id).await
+                }
+                .await;
+                match current {
+                    Ok(job) => {
+                        finished = is_final(&job);
+                        yield Ok(JobView(job));
+                    }
+                    Err(error) => {
+                        yield Err(async_graphql::Error::from(error));
+                        break;
+                    }
+                }
+            }
+        })
+    }
+}
+
+fn is_final(job: &rows::Job) -> bool {
+    StoredStatus::parse(&job.status).is_none_or(StoredStatus::is_final)
+}

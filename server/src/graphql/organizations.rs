@@ -1,0 +1,136 @@
+use async_graphql::{Context, Enum, ID, Object, Result};
+use chrono::{DateTime, Utc};
+
+use super::connection::Connection;
+use super::jobs::JobView;
+use super::users::UserView;
+use super::{actor, state};
+use crate::db::rows;
+use crate::domain::jobs;
+use crate::domain::organizations::{self, Role, VisibleOrganization};
+use crate::domain::pagination::PageRequest;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum OrganizationRole {
+    Owner,
+    Member,
+}
+
+impl From<Role> for OrganizationRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Owner => OrganizationRole::Owner,
+            Role::Member => OrganizationRole::Member,
+        }
+    }
+}
+
+pub struct OrganizationView(pub VisibleOrganization);
+
+#[Object(name = "Organization")]
+impl OrganizationView {
+    async fn id(&self) -> ID {
+        ID(self.0.organization.id.to_string())
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.organization.name
+    }
+
+    /// The organization's name in URLs.
+    async fn url_name(&self) -> &str {
+        &self.0.organization.url_name
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.organization.created_at.and_utc()
+    }
+
+    /// Your role here; null when you see it as an instance administrator only.
+    async fn viewer_role(&self) -> Option<OrganizationRole> {
+        self.0.role.map(Into::into)
+    }
+
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<MemberView>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let mut conn = state(ctx).db.get().await?;
+        let page = organizations::members(&mut conn, &self.0, page).await?;
+        Ok(Connection::from_page(page, |(membership, user, role)| {
+            MemberView {
+                membership,
+                user,
+                role,
+            }
+        }))
+    }
+
+    /// Background jobs of this organization, newest first.
+    async fn jobs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<JobView>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let mut conn = state(ctx).db.get().await?;
+        let page = jobs::list_for_organization(&mut conn, &self.0, page).await?;
+        Ok(Connection::from_page(page, JobView))
+    }
+}
+
+pub struct MemberView {
+    membership: rows::Membership,
+    user: rows::User,
+    role: Role,
+}
+
+#[Object(name = "Member")]
+impl MemberView {
+    async fn user(&self) -> UserView {
+        UserView(self.user.clone())
+    }
+
+    async fn role(&self) -> OrganizationRole {
+        self.role.into()
+    }
+
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.membership.created_at.and_utc()
+    }
+}
+
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+#[Object]
+impl OrganizationQuery {
+    /// An organization you belong to, by its `urlName`.
+    async fn organization(&self, ctx: &Context<'_>, url_name: String) -> Result<OrganizationView> {
+        let mut conn = state(ctx).db.get().await?;
+        let organization = organizations::find_visible(&mut conn, actor(ctx), &url_name).await?;
+        Ok(OrganizationView(organization))
+    }
+}
+
+#[derive(Default)]
+pub struct OrganizationMutation;
+
+#[Object]
+impl OrganizationMutation {
+    /// Creates an organization owned by you. `urlName` defaults to a slug of `name`.
+    async fn create_organization(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        url_name: Option<String>,
+    ) -> Result<OrganizationView> {
+        let organization =
+            organizations::create(&state(ctx).db, actor(ctx), &name, url_name.as_deref()).await?;
+        Ok(OrganizationView(organization))
+    }
+}

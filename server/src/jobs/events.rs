@@ -1,0 +1,152 @@
+//! Job progress events: an in-process broadcast that GraphQL subscriptions read, fed by
+//! this process's workers and, on PostgreSQL, by LISTEN/NOTIFY from other replicas.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, broadcast};
+
+use crate::db::{Db, DbConn};
+use crate::db_run;
+use crate::error::Result;
+
+pub const NOTIFY_CHANNEL: &str = "packyard_job_events";
+
+/// A job changed; subscribers read its current state from the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobEvent {
+    pub job_id: i64,
+    pub organization_id: Option<i64>,
+    pub status: String,
+    /// The process that published it, so that a replica skips its own echoes.
+    pub origin: String,
+}
+
+/// The queue's handle for the rest of the application: publish events, subscribe to
+/// them, and wake the local worker. Cheap to clone.
+#[derive(Clone)]
+pub struct Jobs {
+    inner: Arc<JobsInner>,
+}
+
+struct JobsInner {
+    events: broadcast::Sender<JobEvent>,
+    wake: Notify,
+    instance_id: String,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Jobs {
+    pub fn new() -> Jobs {
+        let (events, _) = broadcast::channel(1024);
+        Jobs {
+            inner: Arc::new(JobsInner {
+                events,
+                wake: Notify::new(),
+                instance_id: uuid::Uuid::new_v4().to_string(),
+            }),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Tells the local worker that a job may be ready. Call after the transaction that
+    /// enqueued it has committed.
+    pub fn wake_worker(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.inner.wake.notified().await
+    }
+
+    /// Announces a change of `job`: locally at once, and to other replicas through
+    /// PostgreSQL. Inside a transaction the NOTIFY is delivered on commit.
+    pub async fn publish(
+        &self,
+        conn: &mut DbConn,
+        job_id: i64,
+        organization_id: Option<i64>,
+        status: &str,
+    ) -> Result<()> {
+        let event = JobEvent {
+            job_id,
+            organization_id,
+            status: status.to_owned(),
+            origin: self.inner.instance_id.clone(),
+        };
+        notify_replicas(conn, &event).await?;
+        // No receivers is fine: nobody is watching.
+        let _ = self.inner.events.send(event);
+        Ok(())
+    }
+
+    /// On PostgreSQL: relays events of other replicas into this process, reconnecting
+    /// when the connection drops. Runs until the process ends.
+    pub fn spawn_replica_listener(&self, db: &Db) {
+        let Db::Postgres { url, .. } = db else {
+            return;
+        };
+        let jobs = self.clone();
+        let url = url.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = jobs.listen(&url).await {
+                    tracing::warn!(%error, "job event listener lost its connection; reconnecting");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+    }
+
+    async fn listen(&self, url: &str) -> anyhow::Result<()> {
+        let mut conn = AsyncPgConnection::establish(url).await?;
+        diesel::sql_query(format!("LISTEN {NOTIFY_CHANNEL}"))
+            .execute(&mut conn)
+            .await?;
+        let mut notifications = std::pin::pin!(conn.notifications_stream());
+        while let Some(notification) = notifications.next().await {
+            let notification = notification?;
+            let Ok(event) = serde_json::from_str::<JobEvent>(&notification.payload) else {
+                tracing::warn!(payload = %notification.payload, "ignoring a malformed job event");
+                continue;
+            };
+            if event.origin == self.inner.instance_id {
+                continue;
+            }
+            if event.status == super::JobStatus::Queued.as_str() {
+                self.wake_worker();
+            }
+            let _ = self.inner.events.send(event);
+        }
+        anyhow::bail!("notification stream ended")
+    }
+}
+
+async fn notify_replicas(conn: &mut DbConn, event: &JobEvent) -> Result<()> {
+    let payload = serde_json::to_string(event).map_err(crate::error::Error::internal)?;
+    db_run!(conn {
+        postgres => {
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<diesel::sql_types::Text, _>(NOTIFY_CHANNEL)
+                .bind::<diesel::sql_types::Text, _>(&payload)
+                .execute(conn)
+                .await?;
+        },
+        sqlite => {
+            // One process per SQLite database: the local broadcast reaches everyone.
+            let _ = (conn, payload);
+        }
+    });
+    Ok(())
+}

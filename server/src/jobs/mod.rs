@@ -1,0 +1,77 @@
+//! The job queue: every side effect of a write runs here, outside the request.
+//!
+//! Jobs are rows (`jobs` table) written in the same transaction as the change that asks
+//! for them, claimed by workers (`FOR UPDATE SKIP LOCKED` on PostgreSQL; one process on
+//! SQLite), retried with backoff, and taken over by another worker when the one running
+//! them stops reporting. Progress goes out as [`events::JobEvent`]s.
+
+pub mod events;
+pub mod purge_sessions;
+pub mod queue;
+pub mod worker;
+
+use serde::{Deserialize, Serialize};
+
+pub use events::{JobEvent, Jobs};
+
+/// What a job does, with its parameters. The tag is stored as `jobs.kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobPayload {
+    /// Deletes expired sessions and stale login throttles.
+    PurgeExpiredSessions,
+}
+
+impl JobPayload {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JobPayload::PurgeExpiredSessions => "purge_expired_sessions",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Success,
+    Error,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Success => "success",
+            JobStatus::Error => "error",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<JobStatus> {
+        Some(match stored {
+            "queued" => JobStatus::Queued,
+            "running" => JobStatus::Running,
+            "success" => JobStatus::Success,
+            "error" => JobStatus::Error,
+            _ => return None,
+        })
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, JobStatus::Success | JobStatus::Error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_kind_matches_its_serde_tag() {
+        let payload = JobPayload::PurgeExpiredSessions;
+        let json = serde_json::to_value(&payload).unwrap();
+        assert_eq!(json["kind"], payload.kind());
+        assert_eq!(serde_json::from_value::<JobPayload>(json).unwrap(), payload);
+    }
+}

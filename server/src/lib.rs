@@ -1,0 +1,13 @@
+//! Packyard: a self-hosted private Composer package registry.
+//! See docs/ARCHITECTURE.md for the layout, request flow, errors, jobs and tests.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod jobs;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,178 @@
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use futures_util::{SinkExt, StreamExt};
+use packyard::db::rows::NewSession;
+use packyard::db::schema::sessions;
+use packyard::db_run;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::both_backends;
+use crate::support::TestApp;
+
+both_backends!(
+    purge_job_streams_its_progress_and_deletes_expired_sessions,
+    jobs_are_visible_to_admins_only_when_they_belong_to_no_organization,
+);
+
+const PURGE: &str = "mutation { purgeExpiredSessions { id status kind } }";
+
+async fn purge_job_streams_its_progress_and_deletes_expired_sessions(mut app: TestApp) {
+    // The worker starts again only once the subscription is open, so every state is seen.
+    app.stop_worker().await;
+    let admin = app.admin("root").await;
+    let (_, token) = app.token_client(&admin).await;
+    let expired_hash = "0".repeat(64);
+    let user_id = admin.graphql("{ viewer { id } }", json!({})).await.data()["viewer"]["id"]
+        .as_str()
+        .unwrap()
+        .parse::<i64>()
+        .unwrap();
+    let mut conn = app.state.db.get().await.unwrap();
+    let long_ago = packyard::db::now() - chrono::Duration::days(30);
+    let expired = NewSession {
+        user_id,
+        token_hash: &expired_hash,
+        created_at: long_ago,
+        expires_at: long_ago + chrono::Duration::days(1),
+        last_seen_at: long_ago,
+    };
+    db_run!(conn: {
+        diesel::insert_into(sessions::table).values(&expired).execute(conn).await.unwrap();
+    });
+
+    let job = admin.graphql(PURGE, json!({})).await;
+    let job = &job.data()["purgeExpiredSessions"];
+    assert_eq!(job["status"], "QUEUED");
+    assert_eq!(job["kind"], "purge_expired_sessions");
+    let job_id = job["id"].as_str().unwrap().to_owned();
+
+    let mut socket = subscribe(
+        &app,
+        &token,
+        &format!("subscription {{ jobUpdated(id: \"{job_id}\") {{ status progress step }} }}"),
+    )
+    .await;
+    let first = next_payload(&mut socket).await.expect("first state");
+    assert_eq!(first["jobUpdated"]["status"], "QUEUED");
+
+    app.start_worker();
+    let mut statuses = vec![first["jobUpdated"].clone()];
+    while let Some(payload) = next_payload(&mut socket).await {
+        statuses.push(payload["jobUpdated"].clone());
+    }
+    let last = statuses.last().unwrap();
+    assert_eq!(last["status"], "SUCCESS", "{statuses:?}");
+    assert_eq!(last["progress"], 100);
+    // The worker's own hourly purge may run beside this one and take the session first.
+    let step = last["step"].as_str().unwrap();
+    assert!(
+        step == "deleted 1 expired sessions" || step == "deleted 0 expired sessions",
+        "{step}"
+    );
+    assert!(
+        statuses.iter().any(|s| s["status"] == "RUNNING"),
+        "{statuses:?}"
+    );
+
+    let remaining: i64 = db_run!(conn: {
+        sessions::table.filter(sessions::token_hash.eq(&expired_hash)).count().get_result(conn).await.unwrap()
+    });
+    assert_eq!(remaining, 0);
+    // The admin's own, live session survived the purge.
+    admin.graphql("{ viewer { id } }", json!({})).await.data();
+}
+
+async fn jobs_are_visible_to_admins_only_when_they_belong_to_no_organization(app: TestApp) {
+    let admin = app.admin("root").await;
+    let job_id = admin.graphql(PURGE, json!({})).await.data()["purgeExpiredSessions"]["id"].clone();
+    let query = "query($id: ID!) { job(id: $id) { id } }";
+    admin.graphql(query, json!({ "id": job_id })).await.data();
+    let member = app.user("member").await;
+    assert_eq!(
+        member
+            .graphql(query, json!({ "id": job_id }))
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        member.graphql(PURGE, json!({})).await.error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.anonymous().graphql(PURGE, json!({})).await.error_code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        admin
+            .graphql(query, json!({ "id": "999999" }))
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `/graphql/ws` with the graphql-transport-ws protocol, authenticating in
+/// `connection_init` as a browserless client would.
+async fn subscribe(app: &TestApp, token: &str, query: &str) -> Socket {
+    let url = format!("{}/graphql/ws", app.base_url.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, response) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    assert_eq!(
+        response.headers()["sec-websocket-protocol"],
+        "graphql-transport-ws"
+    );
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;
+    let ack = receive(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }),
+    )
+    .await;
+    socket
+}
+
+/// The next `next` payload's data, or `None` on `complete`.
+async fn next_payload(socket: &mut Socket) -> Option<Value> {
+    let message = receive(socket).await;
+    match message["type"].as_str() {
+        Some("next") => {
+            assert!(message["payload"].get("errors").is_none(), "{message}");
+            Some(message["payload"]["data"].clone())
+        }
+        Some("complete") => None,
+        _ => panic!("unexpected message {message}"),
+    }
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::Text(message.to_string().into()))
+        .await
+        .unwrap();
+}
+
+async fn receive(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(30), socket.next())
+            .await
+            .expect("a message within 30 s")
+            .expect("socket open")
+            .expect("message");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}

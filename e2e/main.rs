@@ -1,1 +1,8 @@
-// e2e placeholder until written
+//! End-to-end tests: the real `packyard` binary, started as an operator would, driven by
+//! real clients (Chromium over WebDriver, the CLI, a second replica on PostgreSQL).
+
+mod support;
+
+mod browser;
+mod cli;
+mod jobs;

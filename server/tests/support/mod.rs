@@ -4,10 +4,9 @@
 #![allow(dead_code)]
 
 mod graphql_client;
+pub mod postgres;
+pub mod websocket;
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use packyard::app::{self, AppState};
 use packyard::auth::Actor;
 use packyard::config::Config;
@@ -65,7 +64,7 @@ impl TestApp {
             eprintln!("TEST_DATABASE_URL is not set: PostgreSQL variant skipped");
             return None;
         };
-        Some(Self::start(Some(fresh_postgres_database(&admin_url).await)).await)
+        Some(Self::start(Some(postgres::fresh_database(&admin_url).await)).await)
     }
 
     pub async fn start(database_url: Option<String>) -> TestApp {
@@ -178,26 +177,4 @@ impl TestApp {
             .to_owned();
         (Client::new(&self.base_url, Some(secret.clone())), secret)
     }
-}
-
-static DATABASE_COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A new, empty database on the test cluster, so tests never see each other's rows.
-async fn fresh_postgres_database(admin_url: &str) -> String {
-    let name = format!(
-        "packyard_test_{}_{}",
-        std::process::id(),
-        DATABASE_COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut conn = AsyncPgConnection::establish(admin_url)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("TEST_DATABASE_URL ends with /<database>");
-    format!("{base}/{name}")
 }

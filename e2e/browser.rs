@@ -1,0 +1,155 @@
+//! The dashboard in a real browser: Debian's Chromium, headless, over WebDriver.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::support::{Server, artifacts_dir, free_port};
+
+struct ChromeDriver(Child);
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn browser() -> (fantoccini::Client, ChromeDriver, tempfile::TempDir) {
+    let port = free_port();
+    let driver = ChromeDriver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) on PATH"),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            // Without the networking switches Chromium stalls on a closed network.
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut builder = ClientBuilder::new(connector);
+    builder.capabilities(capabilities.as_object().unwrap().clone());
+    let url = format!("http://127.0.0.1:{port}");
+    let mut attempts = 0;
+    let client = loop {
+        match builder.connect(&url).await {
+            Ok(client) => break client,
+            Err(error) if attempts < 50 => {
+                attempts += 1;
+                let _ = error;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => panic!("could not start a Chromium session: {error}"),
+        }
+    };
+    (client, driver, profile)
+}
+
+async fn wait_for(client: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+/// First start → the printed admin password → the login page → the organization list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_shows_the_organizations() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let token = server.admin_token(&password).await;
+    for name in ["Acme Corp", "Globex"] {
+        let created = server
+            .graphql(
+                Some(&token),
+                "mutation($n: String!) { createOrganization(name: $n) { id } }",
+                json!({ "n": name }),
+            )
+            .await;
+        assert!(created.get("errors").is_none(), "{created}");
+    }
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        client.goto(&format!("{}/", server.base_url)).await.unwrap();
+        // Signed out, the app sends us to the login page.
+        let username = wait_for(&client, "input[name=username]").await;
+        assert!(
+            client
+                .current_url()
+                .await
+                .unwrap()
+                .path()
+                .ends_with("/login")
+        );
+
+        username.send_keys("admin").await.unwrap();
+        let password_input = client
+            .find(Locator::Css("input[name=password]"))
+            .await
+            .unwrap();
+        password_input.send_keys("wrong password!").await.unwrap();
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let error = wait_for(&client, ".form-error").await;
+        assert!(
+            error
+                .text()
+                .await
+                .unwrap()
+                .contains("wrong username or password")
+        );
+
+        password_input.clear().await.unwrap();
+        password_input.send_keys(&password).await.unwrap();
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+
+        let list = wait_for(&client, "ul.org-list").await;
+        let items = list.find_all(Locator::Css("li")).await.unwrap();
+        let mut names = Vec::new();
+        for item in items {
+            names.push(item.text().await.unwrap());
+        }
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(
+            names[0].contains("Acme Corp") && names[1].contains("Globex"),
+            "{names:?}"
+        );
+        let viewer = wait_for(&client, ".viewer-name").await;
+        assert_eq!(viewer.text().await.unwrap(), "admin");
+
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("organizations.png"), screenshot).unwrap();
+    }
+    .await;
+    client.close().await.unwrap();
+    outcome
+}

@@ -190,6 +190,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API, not ours
     fn file_then_environment() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -210,6 +211,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API, not ours
     fn unknown_keys_and_bad_urls_are_rejected() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("bad.toml", "listen_address = \"x\"\n")?;

@@ -105,7 +105,8 @@ pub enum Db {
     Sqlite(Pool<SqliteConn>),
 }
 
-/// One pooled connection.
+/// One pooled connection. Not boxed: it is checked out once per request and stays put.
+#[allow(clippy::large_enum_variant)]
 pub enum DbConn {
     Postgres(Object<AsyncPgConnection>),
     Sqlite(Object<SqliteConn>),

@@ -15,9 +15,7 @@ async fn malformed_and_oversized_queries_are_bad_input(app: TestApp) {
     assert_eq!(wrong_type.error_code(), "BAD_USER_INPUT");
 
     // Nesting beyond the depth limit is refused before anything runs.
-    let query = concat!(
-        "{ viewer { organizations { nodes { members { nodes { user { organizations { nodes { members { nodes { user { organizations { nodes { id } } } } } } } } } } } } } }"
-    );
+    let query = "{ viewer { organizations { nodes { members { nodes { user { organizations { nodes { members { nodes { user { organizations { nodes { id } } } } } } } } } } } } } }";
     let deep = client.graphql(query, json!({})).await;
     assert_eq!(deep.error_code(), "BAD_USER_INPUT");
     assert!(

@@ -136,3 +136,28 @@ async fn first_start_users_and_password_reset() {
         again.stdout_lines()
     );
 }
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(crate::support::BINARY)
+        .arg("migrate")
+        .env("PACKYARD_DATA_DIR", dir.path())
+        .env("PACKYARD_LOG", "info")
+        .env("PACKYARD_LOG_FORMAT", "json")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["fields"]["message"] == "applied migration"),
+        "{stderr}"
+    );
+}

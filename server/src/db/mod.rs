@@ -28,16 +28,7 @@ pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 #[macro_export]
 macro_rules! db_run {
     ($conn:ident: $body:block) => {
-        match $conn.as_db_conn() {
-            $crate::db::DbConn::Postgres($conn) => {
-                let $conn: &mut diesel_async::AsyncPgConnection = &mut **$conn;
-                $body
-            }
-            $crate::db::DbConn::Sqlite($conn) => {
-                let $conn: &mut $crate::db::SqliteConn = &mut **$conn;
-                $body
-            }
-        }
+        $crate::db_run!($conn { postgres => $body, sqlite => $body })
     };
     ($conn:ident { postgres => $pg:block, sqlite => $sqlite:block }) => {
         match $conn.as_db_conn() {

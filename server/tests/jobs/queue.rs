@@ -17,9 +17,15 @@ both_backends!(
     waiting_jobs_with_the_same_key_coalesce,
 );
 
-/// Stops the app's own worker, so the test is the only one claiming.
+/// Stops the app's own worker, so the test is the only one claiming, and empties the
+/// queue of the maintenance job that worker scheduled when it started.
 async fn quiet(mut app: TestApp) -> TestApp {
     app.stop_worker().await;
+    let mut conn = app.state.db.get().await.unwrap();
+    db_run!(conn: {
+        diesel::delete(jobs::table).execute(conn).await.unwrap();
+    });
+    drop(conn);
     app
 }
 

@@ -19,4 +19,13 @@ cargo clippy --locked --quiet -p packyard-frontend --target wasm32-unknown-unkno
 start_postgres
 export PACKYARD_REQUIRE_POSTGRES=1
 say "tests: unit, integration (SQLite and PostgreSQL), end-to-end"
-cargo test --locked -p packyard
+results="$(mktemp)"
+set +o pipefail
+cargo test --locked -p packyard 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+set -o pipefail
+# One closing line over all test binaries.
+awk '/^test result:/ { passed += $4; failed += $6; ignored += $8 }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' "$results"
+rm -f "$results"
+exit "$status"

@@ -6,7 +6,7 @@ source "$(dirname "$0")/postgres.sh"
 
 setup_build
 # Real clients for the end-to-end tests.
-apt_install chromium chromium-driver php-cli php-zip php-curl php-mbstring unzip composer git
+apt_install chromium chromium-driver php-cli php-zip php-curl php-mbstring unzip composer git openssh-server openssh-client
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod composer;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -10,4 +11,5 @@ pub mod error;
 pub mod graphql;
 pub mod jobs;
 pub mod telemetry;
+pub mod vcs;
 pub mod web;

@@ -2,6 +2,8 @@
 
 #[path = "../../server/tests/support/postgres.rs"]
 pub mod postgres;
+#[path = "../../server/tests/support/git.rs"]
+pub mod git;
 #[path = "../../server/tests/support/websocket.rs"]
 pub mod websocket;
 

@@ -7,13 +7,16 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::sealing::Sealer;
+use crate::composer::repository;
 use crate::config::Config;
 use crate::db::Db;
 use crate::graphql::{self, PackyardSchema};
 use crate::jobs::{Jobs, worker};
+use crate::storage::BlobStore;
 use crate::web;
 
 /// Everything a request handler or a job needs. Cheap to clone.
@@ -23,6 +26,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jobs: Jobs,
     pub schema: PackyardSchema,
+    pub sealer: Sealer,
+    pub blobs: BlobStore,
 }
 
 impl AppState {
@@ -32,11 +37,15 @@ impl AppState {
         let db = Db::connect(&database, config.database_max_connections).await?;
         let jobs = Jobs::new();
         jobs.spawn_replica_listener(&db);
+        let sealer = Sealer::load(&config)?;
+        let blobs = BlobStore::new(config.data_dir.join("storage"));
         Ok(AppState {
             db,
             config: Arc::new(config),
             jobs,
             schema: graphql::schema(),
+            sealer,
+            blobs,
         })
     }
 }
@@ -46,6 +55,16 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(web::graphiql).post(graphql::http))
         .route("/graphql/ws", get(graphql::websocket))
         .route("/health", get(health))
+        .route("/{organization}/packages.json", get(repository::root))
+        .route(
+            "/{organization}/p2/{vendor}/{file}",
+            get(repository::package_file),
+        )
+        .route(
+            "/{organization}/dists/{vendor}/{name}/{file}",
+            get(repository::dist),
+        )
+        .route("/{organization}/downloads/", post(repository::notify_batch))
         .fallback(web::spa)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -50,6 +50,12 @@ pub struct Config {
     /// before further attempts are refused.
     pub login_max_failures: i32,
     pub login_throttle_minutes: i64,
+    /// Key (base64 of 32 bytes) that encrypts stored credentials. Defaults to a key file
+    /// created in `data_dir`; replicas sharing a database must share this key.
+    pub secret_key: Option<String>,
+    /// Whether packages may be read from `file://` URLs and local paths. Off by default:
+    /// on a shared registry it would let users read any repository on the server.
+    pub allow_local_repositories: bool,
 }
 
 const FIELDS: &[&str] = &[
@@ -65,6 +71,8 @@ const FIELDS: &[&str] = &[
     "worker_concurrency",
     "login_max_failures",
     "login_throttle_minutes",
+    "secret_key",
+    "allow_local_repositories",
 ];
 
 impl Default for Config {
@@ -83,6 +91,8 @@ impl Default for Config {
             worker_concurrency: 2,
             login_max_failures: 5,
             login_throttle_minutes: 15,
+            secret_key: None,
+            allow_local_repositories: false,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod jobs;
+pub mod storage;
 pub mod telemetry;
 pub mod vcs;
 pub mod web;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod composer;
 mod db;
 mod graphql;
 mod jobs;

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 pub enum Actor {
     Anonymous,
     User(AuthenticatedUser),
+    /// An organization token: Composer clients, CI, webhooks.
+    OrganizationToken(TokenHolder),
     /// Packyard itself: the command line run by the operator, and background jobs.
     System,
 }
@@ -17,6 +19,37 @@ pub struct AuthenticatedUser {
     pub username: String,
     pub is_admin: bool,
     pub credential: Credential,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub token_id: i64,
+    pub organization_id: i64,
+    pub access: TokenAccess,
+}
+
+/// What an organization token may do: READ installs; UPDATE may also trigger updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAccess {
+    Read,
+    Update,
+}
+
+impl TokenAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenAccess::Read => "read",
+            TokenAccess::Update => "update",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<TokenAccess> {
+        match stored {
+            "read" => Some(TokenAccess::Read),
+            "update" => Some(TokenAccess::Update),
+            _ => None,
+        }
+    }
 }
 
 /// How the user proved who they are.
@@ -31,7 +64,9 @@ impl Actor {
     pub fn user(&self) -> Result<&AuthenticatedUser> {
         match self {
             Actor::User(user) => Ok(user),
-            Actor::Anonymous | Actor::System => Err(Error::unauthenticated()),
+            Actor::Anonymous | Actor::System | Actor::OrganizationToken(_) => {
+                Err(Error::unauthenticated())
+            }
         }
     }
 
@@ -47,7 +82,7 @@ impl Actor {
         match self {
             Actor::System => Ok(()),
             Actor::User(user) if user.is_admin => Ok(()),
-            Actor::User(_) => Err(Error::forbidden()),
+            Actor::User(_) | Actor::OrganizationToken(_) => Err(Error::forbidden()),
             Actor::Anonymous => Err(Error::unauthenticated()),
         }
     }

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod password;
 pub mod request;
+pub mod sealing;
 pub mod secret;
 
-pub use actor::{Actor, AuthenticatedUser, Credential};
+pub use actor::{Actor, AuthenticatedUser, Credential, TokenAccess, TokenHolder};

@@ -1,3 +1,6 @@
-//! The Composer repository: version rules (and later metadata rendering, dists, notify, audit).
+//! The Composer repository: version rules and metadata rendering (later dists, notify, audit).
 
+pub mod metadata;
+pub mod publish;
+pub mod repository;
 pub mod version;

@@ -4,7 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{api_tokens, jobs, memberships, organizations, sessions, users};
+use super::schema::{
+    api_tokens, composer_documents, credentials, jobs, memberships, organization_tokens,
+    organizations, package_versions, packages, sessions, users,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
@@ -130,6 +133,7 @@ pub struct Job {
     pub created_at: NaiveDateTime,
     pub started_at: Option<NaiveDateTime>,
     pub finished_at: Option<NaiveDateTime>,
+    pub log: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -144,4 +148,136 @@ pub struct NewJob<'a> {
     pub dedupe_key: Option<&'a str>,
     pub run_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = credentials)]
+pub struct Credential {
+    pub id: i64,
+    pub organization_id: i64,
+    pub description: String,
+    pub kind: String,
+    pub domain: String,
+    pub sealed_secret: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = credentials)]
+pub struct NewCredential<'a> {
+    pub organization_id: i64,
+    pub description: &'a str,
+    pub kind: &'a str,
+    pub domain: &'a str,
+    pub sealed_secret: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = packages)]
+pub struct Package {
+    pub id: i64,
+    pub organization_id: i64,
+    pub name: Option<String>,
+    pub kind: String,
+    pub repository_url: Option<String>,
+    pub credential_id: Option<i64>,
+    pub definition: Option<String>,
+    pub description: Option<String>,
+    pub package_type: Option<String>,
+    pub default_branch: Option<String>,
+    pub last_job_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = packages)]
+pub struct NewPackage<'a> {
+    pub organization_id: i64,
+    pub name: Option<&'a str>,
+    pub kind: &'a str,
+    pub repository_url: Option<&'a str>,
+    pub credential_id: Option<i64>,
+    pub definition: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = package_versions)]
+pub struct PackageVersion {
+    pub id: i64,
+    pub package_id: i64,
+    pub version: String,
+    pub version_normalized: String,
+    pub stability: String,
+    pub ref_name: Option<String>,
+    pub source_reference: Option<String>,
+    pub dist_reference: Option<String>,
+    pub dist_sha1: Option<String>,
+    pub released_at: NaiveDateTime,
+    pub is_default_branch: bool,
+    pub data: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = package_versions)]
+pub struct NewPackageVersion {
+    pub package_id: i64,
+    pub version: String,
+    pub version_normalized: String,
+    pub stability: String,
+    pub ref_name: Option<String>,
+    pub source_reference: Option<String>,
+    pub dist_reference: Option<String>,
+    pub dist_sha1: Option<String>,
+    pub released_at: NaiveDateTime,
+    pub is_default_branch: bool,
+    pub data: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = composer_documents)]
+pub struct ComposerDocument {
+    pub id: i64,
+    pub organization_id: i64,
+    pub path: String,
+    pub body: String,
+    pub etag: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = organization_tokens)]
+pub struct OrganizationToken {
+    pub id: i64,
+    pub organization_id: i64,
+    pub description: String,
+    pub access: String,
+    pub prefix: String,
+    pub token_hash: String,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organization_tokens)]
+pub struct NewOrganizationToken<'a> {
+    pub organization_id: i64,
+    pub description: &'a str,
+    pub access: &'a str,
+    pub prefix: &'a str,
+    pub token_hash: &'a str,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
 }

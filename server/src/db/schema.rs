@@ -83,6 +83,7 @@ diesel::table! {
         created_at -> Timestamp,
         started_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
+        log -> Text,
     }
 }
 
@@ -91,12 +92,117 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
+diesel::table! {
+    credentials (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        description -> Text,
+        kind -> Text,
+        domain -> Text,
+        sealed_secret -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    packages (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Nullable<Text>,
+        kind -> Text,
+        repository_url -> Nullable<Text>,
+        credential_id -> Nullable<BigInt>,
+        definition -> Nullable<Text>,
+        description -> Nullable<Text>,
+        package_type -> Nullable<Text>,
+        default_branch -> Nullable<Text>,
+        last_job_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    package_versions (id) {
+        id -> BigInt,
+        package_id -> BigInt,
+        version -> Text,
+        version_normalized -> Text,
+        stability -> Text,
+        ref_name -> Nullable<Text>,
+        source_reference -> Nullable<Text>,
+        dist_reference -> Nullable<Text>,
+        dist_sha1 -> Nullable<Text>,
+        released_at -> Timestamp,
+        is_default_branch -> Bool,
+        data -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    package_requirements (package_id, required_name) {
+        package_id -> BigInt,
+        required_name -> Text,
+    }
+}
+
+diesel::table! {
+    composer_documents (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        path -> Text,
+        body -> Text,
+        etag -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_tokens (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        description -> Text,
+        access -> Text,
+        prefix -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    package_downloads (package_id, version_normalized, day) {
+        package_id -> BigInt,
+        version_normalized -> Text,
+        day -> Text,
+        downloads -> BigInt,
+    }
+}
+
+diesel::joinable!(package_versions -> packages (package_id));
+diesel::joinable!(package_requirements -> packages (package_id));
+diesel::joinable!(packages -> organizations (organization_id));
+diesel::joinable!(organization_tokens -> organizations (organization_id));
+diesel::joinable!(credentials -> organizations (organization_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    organizations,
-    memberships,
     sessions,
     api_tokens,
     login_throttle,
     jobs,
+    packages,
+    package_versions,
+    package_requirements,
+    organizations,
+    organization_tokens,
+    credentials,
+    composer_documents,
+    package_downloads,
+    users,
+    memberships,
 );

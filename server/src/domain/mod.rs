@@ -3,8 +3,11 @@
 //! GraphQL, REST and the CLI call these and hold no rules of their own.
 
 pub mod api_tokens;
+pub mod credentials;
 pub mod jobs;
+pub mod organization_tokens;
 pub mod organizations;
+pub mod packages;
 pub mod pagination;
 pub mod sessions;
 pub mod users;

@@ -180,6 +180,36 @@ pub async fn find_visible(
     Ok(VisibleOrganization { organization, role })
 }
 
+/// The organization with this `urlName`, whoever asks: for the Composer endpoints, which
+/// authorize with tokens of the organization itself.
+pub async fn find_by_url_name(conn: &mut DbConn, url_name: &str) -> Result<Option<Organization>> {
+    Ok(db_run!(conn: {
+        organizations::table
+            .filter(organizations::url_name.eq(url_name))
+            .select(Organization::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    }))
+}
+
+/// For changes: the organization as [`find_visible`] finds it, and the actor must own it
+/// (or administer the instance). Members who may look but not change get `FORBIDDEN`.
+pub async fn find_for_owner(
+    conn: &mut DbConn,
+    actor: &Actor,
+    url_name: &str,
+) -> Result<VisibleOrganization> {
+    let organization = find_visible(conn, actor, url_name).await?;
+    if organization.role == Some(Role::Owner) || actor.is_admin() {
+        Ok(organization)
+    } else {
+        Err(Error::Forbidden(
+            "only owners of the organization may do this".into(),
+        ))
+    }
+}
+
 pub async fn role_of(
     conn: &mut DbConn,
     organization_id: i64,

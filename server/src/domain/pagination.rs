@@ -68,6 +68,27 @@ impl<T> Page<T> {
         }
     }
 
+    /// A page of a list that is sorted in memory (e.g. by Composer's version order), where
+    /// the cursor is a position rather than an id.
+    pub fn from_offset(request: PageRequest, all: Vec<T>) -> Self {
+        let total_count = all.len() as i64;
+        let start = request
+            .after_id
+            .map_or(0, |position| position.max(0) as usize);
+        let nodes: Vec<T> = all
+            .into_iter()
+            .skip(start)
+            .take(request.first as usize)
+            .collect();
+        let end = start + nodes.len();
+        Page {
+            has_next_page: (end as i64) < total_count,
+            end_cursor: (!nodes.is_empty()).then(|| encode_cursor(end as i64)),
+            nodes,
+            total_count,
+        }
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             nodes: self.nodes.into_iter().map(f).collect(),

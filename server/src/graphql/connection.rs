@@ -4,6 +4,7 @@ use async_graphql::{OutputType, SimpleObject};
 
 use super::jobs::JobView;
 use super::organizations::{MemberView, OrganizationView};
+use super::packages::{PackageVersionView, PackageView};
 use crate::domain::pagination::Page;
 
 #[derive(SimpleObject)]
@@ -17,6 +18,8 @@ pub struct PageInfo {
 #[graphql(concrete(name = "OrganizationConnection", params(OrganizationView)))]
 #[graphql(concrete(name = "MemberConnection", params(MemberView)))]
 #[graphql(concrete(name = "JobConnection", params(JobView)))]
+#[graphql(concrete(name = "PackageConnection", params(PackageView)))]
+#[graphql(concrete(name = "PackageVersionConnection", params(PackageVersionView)))]
 pub struct Connection<T: OutputType> {
     pub nodes: Vec<T>,
     pub page_info: PageInfo,

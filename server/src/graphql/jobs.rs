@@ -65,6 +65,11 @@ impl JobView {
         self.0.last_error.as_deref()
     }
 
+    /// What the job did, line by line (e.g. refs it skipped and why).
+    async fn log(&self) -> &str {
+        &self.0.log
+    }
+
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at.and_utc()
     }

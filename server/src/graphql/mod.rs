@@ -3,9 +3,12 @@
 
 mod api_tokens;
 mod connection;
+mod credentials;
 mod errors;
 mod jobs;
+mod organization_tokens;
 mod organizations;
+mod packages;
 mod sessions;
 mod users;
 
@@ -39,6 +42,9 @@ pub struct Mutation(
     organizations::OrganizationMutation,
     api_tokens::ApiTokenMutation,
     jobs::JobMutation,
+    packages::PackageMutation,
+    organization_tokens::OrganizationTokenMutation,
+    credentials::CredentialMutation,
 );
 
 #[derive(MergedSubscription, Default)]

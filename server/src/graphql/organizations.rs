@@ -2,13 +2,17 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 
 use super::connection::Connection;
+use super::credentials::CredentialView;
 use super::jobs::JobView;
+use super::organization_tokens::OrganizationTokenView;
+use super::packages::{ComposerRepository, PackageView};
 use super::users::UserView;
 use super::{actor, state};
+use crate::composer::publish::RepositoryUrls;
 use crate::db::rows;
-use crate::domain::jobs;
 use crate::domain::organizations::{self, Role, VisibleOrganization};
 use crate::domain::pagination::PageRequest;
+use crate::domain::{credentials, jobs, organization_tokens, packages};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum OrganizationRole {
@@ -69,6 +73,52 @@ impl OrganizationView {
         }))
     }
 
+    /// Packages, by the order they were added; `query` searches name, description and URL.
+    async fn packages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        query: Option<String>,
+    ) -> Result<Connection<PackageView>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let mut conn = state(ctx).db.get().await?;
+        let page = packages::list(&mut conn, &self.0, query.as_deref(), page).await?;
+        Ok(Connection::from_page(page, PackageView))
+    }
+
+    /// A package by `vendor/name` (or `#id` before its source was first read).
+    async fn package(&self, ctx: &Context<'_>, name: String) -> Result<PackageView> {
+        let mut conn = state(ctx).db.get().await?;
+        Ok(PackageView(
+            packages::find(&mut conn, &self.0, &name).await?,
+        ))
+    }
+
+    /// Tokens for the Composer repository. Owners only.
+    async fn tokens(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationTokenView>> {
+        self.require_owner(ctx)?;
+        let mut conn = state(ctx).db.get().await?;
+        let tokens = organization_tokens::list(&mut conn, &self.0).await?;
+        Ok(tokens.into_iter().map(OrganizationTokenView).collect())
+    }
+
+    /// Credentials for reading package sources (never their secrets). Owners only.
+    async fn credentials(&self, ctx: &Context<'_>) -> Result<Vec<CredentialView>> {
+        self.require_owner(ctx)?;
+        let mut conn = state(ctx).db.get().await?;
+        let credentials = credentials::list(&mut conn, &self.0).await?;
+        Ok(credentials.into_iter().map(CredentialView).collect())
+    }
+
+    /// Where Composer finds this organization's packages, and how to authenticate.
+    async fn composer_repository(&self, ctx: &Context<'_>) -> ComposerRepository {
+        let urls = RepositoryUrls {
+            public_url: state(ctx).config.public_url(),
+        };
+        ComposerRepository::of(&urls, &self.0)
+    }
+
     /// Background jobs of this organization, newest first.
     async fn jobs(
         &self,
@@ -80,6 +130,18 @@ impl OrganizationView {
         let mut conn = state(ctx).db.get().await?;
         let page = jobs::list_for_organization(&mut conn, &self.0, page).await?;
         Ok(Connection::from_page(page, JobView))
+    }
+}
+
+impl OrganizationView {
+    fn require_owner(&self, ctx: &Context<'_>) -> Result<(), crate::error::Error> {
+        if self.0.role == Some(Role::Owner) || actor(ctx).is_admin() {
+            Ok(())
+        } else {
+            Err(crate::error::Error::Forbidden(
+                "only owners of the organization may see this".into(),
+            ))
+        }
     }
 }
 

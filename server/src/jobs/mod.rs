@@ -8,6 +8,7 @@
 pub mod events;
 pub mod purge_sessions;
 pub mod queue;
+pub mod update_package;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};
@@ -20,15 +21,24 @@ pub use events::{JobEvent, Jobs};
 pub enum JobPayload {
     /// Deletes expired sessions and stale login throttles.
     PurgeExpiredSessions,
+    /// Reads a package's source: versions, dist archives, Composer metadata.
+    UpdatePackage { package_id: i64 },
 }
 
 impl JobPayload {
     pub fn kind(&self) -> &'static str {
         match self {
             JobPayload::PurgeExpiredSessions => "purge_expired_sessions",
+            JobPayload::UpdatePackage { .. } => "update_package",
         }
     }
 }
+
+/// A failure that another attempt cannot fix (no such repository, invalid composer.json,
+/// a name clash): the job ends at once instead of being retried with backoff.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PermanentFailure(pub String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobStatus {
@@ -69,9 +79,13 @@ mod tests {
 
     #[test]
     fn payload_kind_matches_its_serde_tag() {
-        let payload = JobPayload::PurgeExpiredSessions;
-        let json = serde_json::to_value(&payload).unwrap();
-        assert_eq!(json["kind"], payload.kind());
-        assert_eq!(serde_json::from_value::<JobPayload>(json).unwrap(), payload);
+        for payload in [
+            JobPayload::PurgeExpiredSessions,
+            JobPayload::UpdatePackage { package_id: 7 },
+        ] {
+            let json = serde_json::to_value(&payload).unwrap();
+            assert_eq!(json["kind"], payload.kind());
+            assert_eq!(serde_json::from_value::<JobPayload>(json).unwrap(), payload);
+        }
     }
 }

@@ -140,6 +140,18 @@ pub async fn report_progress(conn: &mut DbConn, id: i64, progress: i32, step: &s
     Ok(())
 }
 
+/// Appends a line to the job's log, which outlives the job.
+pub async fn append_log(conn: &mut DbConn, id: i64, line: &str) -> Result<()> {
+    let line = format!("{line}\n");
+    db_run!(conn: {
+        diesel::update(jobs::table.find(id))
+            .set(jobs::log.eq(jobs::log.concat(line)))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
 pub async fn heartbeat(conn: &mut DbConn, id: i64) -> Result<()> {
     let now = db::now();
     db_run!(conn: {
@@ -178,8 +190,17 @@ pub fn backoff(attempts: i32) -> Duration {
 /// Records a failed attempt: queued again after a backoff while attempts remain, else
 /// finished with the error.
 pub async fn fail(conn: &mut DbConn, job: &Job, message: &str) -> Result<Job> {
+    fail_with(conn, job, message, true).await
+}
+
+/// Ends the job with the error, without retrying.
+pub async fn fail_permanently(conn: &mut DbConn, job: &Job, message: &str) -> Result<Job> {
+    fail_with(conn, job, message, false).await
+}
+
+async fn fail_with(conn: &mut DbConn, job: &Job, message: &str, may_retry: bool) -> Result<Job> {
     let now = db::now();
-    let retry = job.attempts < job.max_attempts;
+    let retry = may_retry && job.attempts < job.max_attempts;
     let result = if retry {
         requeue(conn, job.id, now + backoff(job.attempts), Some(message)).await
     } else {

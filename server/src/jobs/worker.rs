@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::queue::{self, Enqueue};
-use super::{JobPayload, JobStatus, purge_sessions};
+use super::{JobPayload, JobStatus, PermanentFailure, purge_sessions, update_package};
 use crate::app::AppState;
 use crate::db::rows::Job;
 use crate::error::{Error, Result};
@@ -39,6 +39,15 @@ impl JobContext {
                 JobStatus::Running.as_str(),
             )
             .await
+    }
+}
+
+impl JobContext {
+    /// Adds a line to the job's log (kept after the job ends) and to the process log.
+    pub async fn log(&self, line: &str) -> Result<()> {
+        tracing::info!(job_id = self.job.id, "{line}");
+        let mut conn = self.state.db.get().await?;
+        queue::append_log(&mut conn, self.job.id, line).await
     }
 }
 
@@ -160,6 +169,7 @@ async fn dispatch(context: JobContext) -> anyhow::Result<()> {
     })?;
     match payload {
         JobPayload::PurgeExpiredSessions => purge_sessions::run(&context).await,
+        JobPayload::UpdatePackage { package_id } => update_package::run(&context, package_id).await,
     }
 }
 
@@ -171,8 +181,13 @@ async fn record_outcome(state: &AppState, job: &Job, outcome: anyhow::Result<()>
             queue::complete(&mut conn, job.id).await?
         }
         Err(error) => {
-            tracing::warn!(job_id = job.id, kind = %job.kind, error = %format!("{error:#}"), "job failed");
-            queue::fail(&mut conn, job, &format!("{error:#}")).await?
+            let message = format!("{error:#}");
+            tracing::warn!(job_id = job.id, kind = %job.kind, error = %message, "job failed");
+            if error.downcast_ref::<PermanentFailure>().is_some() {
+                queue::fail_permanently(&mut conn, job, &message).await?
+            } else {
+                queue::fail(&mut conn, job, &message).await?
+            }
         }
     };
     state

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod git;
 mod graphql_client;
 pub mod postgres;
 pub mod websocket;
@@ -86,6 +87,8 @@ impl TestApp {
             database_url,
             log: "warn".into(),
             database_max_connections: 8,
+            // Tests read packages from git repositories they create on disk.
+            allow_local_repositories: true,
             ..Config::default()
         };
         adjust(&mut config);
@@ -161,6 +164,53 @@ impl TestApp {
             .await
             .data();
         client
+    }
+
+    /// Polls the job until it has finished and returns it (`status`, `error`, `log`).
+    pub async fn wait_for_job(
+        &self,
+        client: &Client,
+        job_id: &serde_json::Value,
+    ) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let response = client
+                .graphql(
+                    "query($id: ID!) { job(id: $id) { id status progress step error log } }",
+                    serde_json::json!({ "id": job_id }),
+                )
+                .await;
+            let job = response.data()["job"].clone();
+            if job["status"] == "SUCCESS" || job["status"] == "ERROR" {
+                return job;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "job did not finish: {job}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// An organization owned by `owner` and a READ token for its Composer repository.
+    pub async fn organization_with_token(&self, owner: &Client, url_name: &str) -> String {
+        owner
+            .graphql(
+                "mutation($n: String!) { createOrganization(name: $n) { id } }",
+                serde_json::json!({ "n": url_name }),
+            )
+            .await
+            .data();
+        owner
+            .graphql(
+                "mutation($o: String!) { createToken(organization: $o, description: \"ci\", access: READ) { secret } }",
+                serde_json::json!({ "o": url_name }),
+            )
+            .await
+            .data()["createToken"]["secret"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// A client that authenticates with a fresh personal API token of `signed_in`.

@@ -1,0 +1,176 @@
+//! Rendering Composer documents when packages change, and storing them: requests then
+//! serve stored bytes and never render (see docs/ARCHITECTURE.md, Composer metadata).
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use sha2::{Digest, Sha256};
+
+use super::metadata::{self, RootDocument};
+use crate::db::rows::{ComposerDocument, Organization, PackageVersion};
+use crate::db::schema::{composer_documents, packages};
+use crate::db::{self, DbConn};
+use crate::db_run;
+use crate::error::{Error, Result};
+
+pub const ROOT_PATH: &str = "packages.json";
+
+pub fn tagged_path(package_name: &str) -> String {
+    format!("p2/{package_name}.json")
+}
+
+pub fn dev_path(package_name: &str) -> String {
+    format!("p2/{package_name}~dev.json")
+}
+
+/// Absolute URLs the documents point at; they live under the organization's path.
+pub struct RepositoryUrls {
+    pub public_url: String,
+}
+
+impl RepositoryUrls {
+    pub fn repository(&self, organization: &Organization) -> String {
+        format!("{}/{}", self.public_url, organization.url_name)
+    }
+
+    pub fn dist(&self, organization: &Organization, package_name: &str, reference: &str) -> String {
+        format!(
+            "{}/dists/{package_name}/{reference}.zip",
+            self.repository(organization)
+        )
+    }
+}
+
+/// Renders and stores the package's two p2 files from its versions, and the root.
+pub async fn publish_package(
+    conn: &mut DbConn,
+    urls: &RepositoryUrls,
+    organization: &Organization,
+    package_name: &str,
+    versions: &[PackageVersion],
+) -> Result<()> {
+    let objects = versions
+        .iter()
+        .map(|version| match serde_json::from_str(&version.data) {
+            Ok(serde_json::Value::Object(object)) => Ok(object),
+            _ => Err(Error::internal(anyhow::anyhow!(
+                "stored version data of {package_name} {} is not an object",
+                version.version
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let files = metadata::render_package_files(package_name, objects);
+    store(
+        conn,
+        organization.id,
+        &tagged_path(package_name),
+        files.tagged,
+    )
+    .await?;
+    store(conn, organization.id, &dev_path(package_name), files.dev).await?;
+    publish_root(conn, urls, organization).await
+}
+
+/// Forgets a removed package's files and takes it out of the root.
+pub async fn remove_package(
+    conn: &mut DbConn,
+    urls: &RepositoryUrls,
+    organization: &Organization,
+    package_name: &str,
+) -> Result<()> {
+    let paths = [tagged_path(package_name), dev_path(package_name)];
+    let organization_id = organization.id;
+    db_run!(conn: {
+        diesel::delete(
+            composer_documents::table
+                .filter(composer_documents::organization_id.eq(organization_id))
+                .filter(composer_documents::path.eq_any(&paths)),
+        )
+        .execute(conn)
+        .await?;
+    });
+    publish_root(conn, urls, organization).await
+}
+
+/// `packages.json`: where the p2 files are, every package name, where to report installs.
+pub async fn publish_root(
+    conn: &mut DbConn,
+    urls: &RepositoryUrls,
+    organization: &Organization,
+) -> Result<()> {
+    let organization_id = organization.id;
+    let names: Vec<Option<String>> = db_run!(conn: {
+        packages::table
+            .filter(packages::organization_id.eq(organization_id))
+            .filter(packages::name.is_not_null())
+            .select(packages::name)
+            .load(conn)
+            .await?
+    });
+    let root = RootDocument {
+        metadata_url: format!("/{}/p2/%package%.json", organization.url_name),
+        available_packages: names.into_iter().flatten().collect(),
+        notify_batch: format!("{}/downloads/", urls.repository(organization)),
+    };
+    store(
+        conn,
+        organization.id,
+        ROOT_PATH,
+        metadata::render_root(&root),
+    )
+    .await
+}
+
+/// Upserts a document. An unchanged body keeps its `updated_at`, so clients revalidating
+/// with `If-Modified-Since` keep getting 304.
+async fn store(conn: &mut DbConn, organization_id: i64, path: &str, body: String) -> Result<()> {
+    let etag = format!("\"{}\"", hex::encode(Sha256::digest(body.as_bytes())));
+    let existing: Option<String> = db_run!(conn: {
+        composer_documents::table
+            .filter(composer_documents::organization_id.eq(organization_id))
+            .filter(composer_documents::path.eq(path))
+            .select(composer_documents::etag)
+            .first(conn)
+            .await
+            .optional()?
+    });
+    if existing.as_deref() == Some(etag.as_str()) {
+        return Ok(());
+    }
+    let now = db::now();
+    db_run!(conn: {
+        diesel::insert_into(composer_documents::table)
+            .values((
+                composer_documents::organization_id.eq(organization_id),
+                composer_documents::path.eq(path),
+                composer_documents::body.eq(&body),
+                composer_documents::etag.eq(&etag),
+                composer_documents::updated_at.eq(now),
+            ))
+            .on_conflict((composer_documents::organization_id, composer_documents::path))
+            .do_update()
+            .set((
+                composer_documents::body.eq(&body),
+                composer_documents::etag.eq(&etag),
+                composer_documents::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn find(
+    conn: &mut DbConn,
+    organization_id: i64,
+    path: &str,
+) -> Result<Option<ComposerDocument>> {
+    Ok(db_run!(conn: {
+        composer_documents::table
+            .filter(composer_documents::organization_id.eq(organization_id))
+            .filter(composer_documents::path.eq(path))
+            .select(ComposerDocument::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    }))
+}

@@ -1,0 +1,342 @@
+//! The Composer repository of an organization, as the real client talks to it:
+//! `/{org}/packages.json`, `/{org}/p2/{vendor}/{name}.json` (and `~dev.json`), dist
+//! archives and `notify-batch`. Metadata is served from stored bytes with
+//! `Last-Modified`/`ETag`; credentials are HTTP Basic with an organization token as the
+//! password (username `token`), or `Authorization: Bearer`.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Deserialize;
+
+use super::publish;
+use crate::app::AppState;
+use crate::auth::Actor;
+use crate::db::rows::Organization;
+use crate::db::schema::{package_downloads, package_versions, packages};
+use crate::db_run;
+use crate::domain::{api_tokens, organization_tokens, organizations};
+use crate::error::{Error, Result};
+use crate::jobs::update_package::dist_key;
+
+/// Who may read an organization's repository, or the 401 to send.
+async fn authorize(
+    state: &AppState,
+    url_name: &str,
+    headers: &HeaderMap,
+) -> std::result::Result<(Organization, Actor), Response> {
+    let unauthorized = |message: &str| {
+        let mut response = (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({ "message": message })),
+        )
+            .into_response();
+        let realm = format!("Basic realm=\"Packyard {url_name}\", charset=\"UTF-8\"");
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_str(&realm)
+                .unwrap_or(HeaderValue::from_static("Basic realm=\"Packyard\"")),
+        );
+        response
+    };
+    let Some(secret) = presented_secret(headers) else {
+        return Err(unauthorized(
+            "authentication required: use http-basic with username \"token\" and an organization token as password",
+        ));
+    };
+    let outcome = async {
+        let mut conn = state.db.get().await?;
+        // An unknown organization answers like wrong credentials: no probing for names.
+        let Some(organization) = organizations::find_by_url_name(&mut conn, url_name).await? else {
+            return Ok(None);
+        };
+        drop(conn);
+        if let Some(holder) =
+            organization_tokens::authenticate(&state.db, organization.id, &secret).await?
+        {
+            return Ok(Some((organization, Actor::OrganizationToken(holder))));
+        }
+        if secret.starts_with(&format!("{}_", api_tokens::SECRET_KIND)) {
+            let actor = api_tokens::authenticate(&state.db, &secret).await?;
+            let mut conn = state.db.get().await?;
+            let member = match actor.user_id() {
+                Some(user_id) => organizations::role_of(&mut conn, organization.id, user_id)
+                    .await?
+                    .is_some(),
+                None => false,
+            };
+            if member || actor.is_admin() {
+                return Ok(Some((organization, actor)));
+            }
+        }
+        Ok::<_, Error>(None)
+    }
+    .await;
+    match outcome {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) | Err(Error::Unauthenticated(_)) => {
+            Err(unauthorized("invalid, expired or removed token"))
+        }
+        Err(other) => Err(other.into_response()),
+    }
+}
+
+/// The token from `Authorization: Basic` (the password; any username) or `Bearer`.
+fn presented_secret(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, rest) = value.split_once(' ')?;
+    let rest = rest.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Some(rest.to_owned()).filter(|s| !s.is_empty());
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = String::from_utf8(STANDARD.decode(rest).ok()?).ok()?;
+        let (_, password) = decoded.split_once(':')?;
+        return Some(password.to_owned()).filter(|s| !s.is_empty());
+    }
+    None
+}
+
+/// `GET /{org}/packages.json`
+pub async fn root(
+    State(state): State<AppState>,
+    Path(url_name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    document(&state, &url_name, publish::ROOT_PATH, &headers).await
+}
+
+/// `GET /{org}/p2/{vendor}/{file}` where file is `name.json` or `name~dev.json`.
+pub async fn package_file(
+    State(state): State<AppState>,
+    Path((url_name, vendor, file)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(name) = file.strip_suffix(".json") else {
+        return not_found(&format!("{vendor}/{file}"));
+    };
+    let path = format!("p2/{}/{}.json", vendor.to_lowercase(), name.to_lowercase());
+    document(&state, &url_name, &path, &headers).await
+}
+
+async fn document(state: &AppState, url_name: &str, path: &str, headers: &HeaderMap) -> Response {
+    let (organization, _actor) = match authorize(state, url_name, headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let found = async {
+        let mut conn = state.db.get().await?;
+        let document = publish::find(&mut conn, organization.id, path).await?;
+        if document.is_none() && path == publish::ROOT_PATH {
+            // An organization without packages has never had its root rendered.
+            let urls = publish::RepositoryUrls {
+                public_url: state.config.public_url(),
+            };
+            publish::publish_root(&mut conn, &urls, &organization).await?;
+            return publish::find(&mut conn, organization.id, path).await;
+        }
+        Ok(document)
+    }
+    .await;
+    let document = match found {
+        Ok(Some(document)) => document,
+        Ok(None) => return not_found(path),
+        Err(error) => return error.into_response(),
+    };
+    let last_modified = document.updated_at.and_utc();
+    let not_modified = match headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(tags) => tags.split(',').any(|tag| tag.trim() == document.etag),
+        None => headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|since| chrono::DateTime::parse_from_rfc2822(since).ok())
+            .is_some_and(|since| since.timestamp() >= last_modified.timestamp()),
+    };
+    let http_date = last_modified
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = document.body.into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    };
+    let response_headers = response.headers_mut();
+    response_headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&document.etag).expect("hex etag"),
+    );
+    response_headers.insert(
+        header::LAST_MODIFIED,
+        HeaderValue::from_str(&http_date).expect("http date"),
+    );
+    response_headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    response
+}
+
+/// `GET /{org}/dists/{vendor}/{name}/{reference}.zip`
+pub async fn dist(
+    State(state): State<AppState>,
+    Path((url_name, vendor, name, file)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (organization, _actor) = match authorize(&state, &url_name, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let package_name = format!("{}/{}", vendor.to_lowercase(), name.to_lowercase());
+    let Some(reference) = file
+        .strip_suffix(".zip")
+        .filter(|r| r.chars().all(|c| c.is_ascii_alphanumeric()))
+    else {
+        return not_found(&file);
+    };
+    // Only references a published version points at: a dist URL of another package or
+    // organization is not reachable by guessing.
+    let found = async {
+        let mut conn = state.db.get().await?;
+        let organization_id = organization.id;
+        Ok::<_, Error>(db_run!(conn: {
+            packages::table
+                .inner_join(package_versions::table)
+                .filter(packages::organization_id.eq(organization_id))
+                .filter(packages::name.eq(&package_name))
+                .filter(package_versions::dist_reference.eq(reference))
+                .select(packages::id)
+                .first::<i64>(conn)
+                .await
+                .optional()?
+        }))
+    }
+    .await;
+    let package_id = match found {
+        Ok(Some(id)) => id,
+        Ok(None) => return not_found(&format!("{package_name} {reference}")),
+        Err(error) => return error.into_response(),
+    };
+    match state.blobs.open(&dist_key(package_id, reference)).await {
+        Ok(Some((file, length))) => {
+            let stream = tokio_util::io::ReaderStream::new(file);
+            let mut response = Body::from_stream(stream).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/zip"),
+            );
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=31536000, immutable"),
+            );
+            response
+        }
+        Ok(None) => not_found(&format!("{package_name} {reference}")),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NotifyBatch {
+    downloads: Vec<Download>,
+}
+
+#[derive(Deserialize)]
+struct Download {
+    name: String,
+    version: String,
+}
+
+/// `POST /{org}/downloads/`: install statistics, one counter per package, version and day.
+pub async fn notify_batch(
+    State(state): State<AppState>,
+    Path(url_name): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let (organization, _actor) = match authorize(&state, &url_name, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Ok(batch) = serde_json::from_slice::<NotifyBatch>(&body) else {
+        return Error::invalid(
+            "downloads",
+            "expected {\"downloads\": [{\"name\", \"version\"}]}",
+        )
+        .into_response();
+    };
+    match record_downloads(&state, &organization, batch).await {
+        Ok(()) => (
+            StatusCode::CREATED,
+            axum::Json(serde_json::json!({ "status": "success" })),
+        )
+            .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn record_downloads(
+    state: &AppState,
+    organization: &Organization,
+    batch: NotifyBatch,
+) -> Result<()> {
+    let day = chrono::Utc::now().date_naive().to_string();
+    let organization_id = organization.id;
+    state
+        .db
+        .transaction(async |conn| {
+            for download in batch.downloads.iter().take(1000) {
+                let name = download.name.to_lowercase();
+                let package_id: Option<i64> = db_run!(conn: {
+                    packages::table
+                        .filter(packages::organization_id.eq(organization_id))
+                        .filter(packages::name.eq(&name))
+                        .select(packages::id)
+                        .first(conn)
+                        .await
+                        .optional()?
+                });
+                // Packages of other repositories appear in the same batch: not ours to count.
+                let Some(package_id) = package_id else { continue };
+                db_run!(conn: {
+                    diesel::insert_into(package_downloads::table)
+                        .values((
+                            package_downloads::package_id.eq(package_id),
+                            package_downloads::version_normalized.eq(&download.version),
+                            package_downloads::day.eq(&day),
+                            package_downloads::downloads.eq(1_i64),
+                        ))
+                        .on_conflict((package_downloads::package_id, package_downloads::version_normalized, package_downloads::day))
+                        .do_update()
+                        .set(package_downloads::downloads.eq(package_downloads::downloads + 1_i64))
+                        .execute(conn)
+                        .await?;
+                });
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// A fast, plain 404: the client treats it as "not in this repository".
+fn not_found(what: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(serde_json::json!({ "message": format!("not found: {what}") })),
+    )
+        .into_response()
+}

@@ -1,0 +1,279 @@
+//! Packages of an organization: adding them (the source is read by a job), listing and
+//! finding them, their versions and dependents, updating and removing them.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::auth::Actor;
+use crate::db::rows::{Job, NewPackage, Package, PackageVersion};
+use crate::db::schema::{package_requirements, package_versions, packages};
+use crate::db::{self, Db, DbConn};
+use crate::db_run;
+use crate::domain::organizations::{self, VisibleOrganization};
+use crate::domain::pagination::{Page, PageRequest};
+use crate::error::{Error, Result};
+use crate::jobs::queue::{self, Enqueue};
+use crate::jobs::{JobPayload, Jobs};
+
+/// Settings the package rules depend on.
+#[derive(Debug, Clone, Copy)]
+pub struct SourcePolicy {
+    pub allow_local_repositories: bool,
+}
+
+/// Where a VCS package may live: remote git URLs, and local ones only where allowed.
+pub fn validate_repository_url(url: &str, policy: SourcePolicy) -> Result<String> {
+    let url = url.trim();
+    let remote = ["https://", "http://", "ssh://", "git://"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme) && url.len() > scheme.len());
+    // scp-like syntax: git@github.com:acme/lib.git
+    let scp_like = url
+        .split_once(':')
+        .is_some_and(|(host, path)| host.contains('@') && !host.contains('/') && !path.is_empty());
+    let local = url.starts_with("file://") || url.starts_with('/');
+    if remote || scp_like {
+        return Ok(url.to_owned());
+    }
+    if local {
+        return if policy.allow_local_repositories {
+            Ok(url.to_owned())
+        } else {
+            Err(Error::invalid(
+                "url",
+                "local repositories are not allowed on this Packyard",
+            ))
+        };
+    }
+    Err(Error::invalid(
+        "url",
+        "use a git URL: https://…, ssh://…, git@host:path or git://…",
+    ))
+}
+
+pub async fn create_vcs(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    policy: SourcePolicy,
+    organization_url_name: &str,
+    url: &str,
+    credential_id: Option<i64>,
+) -> Result<Job> {
+    let url = validate_repository_url(url, policy)?;
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization_id = organization.organization.id;
+            if let Some(credential_id) = credential_id {
+                super::credentials::find_in(conn, organization_id, credential_id).await?;
+            }
+            let taken: i64 = db_run!(conn: {
+                packages::table
+                    .filter(packages::organization_id.eq(organization_id))
+                    .filter(packages::repository_url.eq(&url))
+                    .count()
+                    .get_result(conn)
+                    .await?
+            });
+            if taken > 0 {
+                return Err(Error::conflict(
+                    "url",
+                    "a package with this repository URL exists already",
+                ));
+            }
+            let now = db::now();
+            let row = NewPackage {
+                organization_id,
+                name: None,
+                kind: "vcs",
+                repository_url: Some(&url),
+                credential_id,
+                definition: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let package = db_run!(conn: {
+                diesel::insert_into(packages::table)
+                    .values(&row)
+                    .returning(Package::as_returning())
+                    .get_result(conn)
+                    .await?
+            });
+            enqueue_update(conn, jobs_handle, actor, &package).await
+        })
+        .await?;
+    jobs_handle.wake_worker();
+    Ok(job)
+}
+
+/// Queues a re-read of the package's source; joins one already waiting.
+async fn enqueue_update(
+    conn: &mut DbConn,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    package: &Package,
+) -> Result<Job> {
+    let mut request = Enqueue::new(JobPayload::UpdatePackage {
+        package_id: package.id,
+    });
+    request.organization_id = Some(package.organization_id);
+    request.created_by = actor.user_id();
+    request.dedupe_key = Some(format!("update_package:{}", package.id));
+    let job = queue::enqueue(conn, jobs_handle, request).await?;
+    let package_id = package.id;
+    db_run!(conn: {
+        diesel::update(packages::table.find(package_id))
+            .set(packages::last_job_id.eq(job.id))
+            .execute(conn)
+            .await?;
+    });
+    Ok(job)
+}
+
+/// `updatePackage`: read the source again now.
+pub async fn update(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    organization_url_name: &str,
+    name: &str,
+) -> Result<Job> {
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let package = find(conn, &organization, name).await?;
+            enqueue_update(conn, jobs_handle, actor, &package).await
+        })
+        .await?;
+    jobs_handle.wake_worker();
+    Ok(job)
+}
+
+/// Removes the package, its versions and its Composer metadata.
+pub async fn remove(
+    db: &Db,
+    urls: &crate::composer::publish::RepositoryUrls,
+    actor: &Actor,
+    organization_url_name: &str,
+    name: &str,
+) -> Result<()> {
+    db.transaction(async |conn| {
+        let organization =
+            organizations::find_for_owner(conn, actor, organization_url_name).await?;
+        let package = find(conn, &organization, name).await?;
+        let package_id = package.id;
+        db_run!(conn: {
+            diesel::delete(packages::table.find(package_id)).execute(conn).await?;
+        });
+        if let Some(name) = &package.name {
+            crate::composer::publish::remove_package(conn, urls, &organization.organization, name)
+                .await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// A package by `vendor/name`, or by id (`#12`, for packages whose source was never
+/// read and so have no name yet).
+pub async fn find(
+    conn: &mut DbConn,
+    organization: &VisibleOrganization,
+    name: &str,
+) -> Result<Package> {
+    let organization_id = organization.organization.id;
+    let by_id = name.strip_prefix('#').and_then(|id| id.parse::<i64>().ok());
+    let name = name.trim().to_lowercase();
+    db_run!(conn: {
+        let query = packages::table
+            .filter(packages::organization_id.eq(organization_id))
+            .select(Package::as_select())
+            .into_boxed();
+        let query = match by_id {
+            Some(id) => query.filter(packages::id.eq(id)),
+            None => query.filter(packages::name.eq(name)),
+        };
+        query.first(conn).await.optional()?
+    })
+    .ok_or(Error::NotFound("package"))
+}
+
+/// Packages of the organization, by id; `query` matches name or description.
+pub async fn list(
+    conn: &mut DbConn,
+    organization: &VisibleOrganization,
+    query: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<Package>> {
+    let organization_id = organization.organization.id;
+    let pattern = query
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+    let (rows, total) = db_run!(conn: {
+        let filtered = || {
+            let mut query = packages::table
+                .filter(packages::organization_id.eq(organization_id))
+                .into_boxed();
+            if let Some(pattern) = &pattern {
+                query = query.filter(
+                    packages::name
+                        .like(pattern.clone())
+                        .or(packages::description.like(pattern.clone()))
+                        .or(packages::repository_url.like(pattern.clone())),
+                );
+            }
+            query
+        };
+        let rows = filtered()
+            .filter(packages::id.gt(page.after()))
+            .order(packages::id.asc())
+            .limit(page.limit())
+            .select(Package::as_select())
+            .load(conn)
+            .await?;
+        let total: i64 = filtered().count().get_result(conn).await?;
+        (rows, total)
+    });
+    Ok(Page::from_rows(page, rows, total, |package| package.id))
+}
+
+/// Versions, newest release first (Composer's ordering), dev versions after.
+pub async fn versions(conn: &mut DbConn, package: &Package) -> Result<Vec<PackageVersion>> {
+    let package_id = package.id;
+    let mut versions: Vec<PackageVersion> = db_run!(conn: {
+        package_versions::table
+            .filter(package_versions::package_id.eq(package_id))
+            .select(PackageVersion::as_select())
+            .load(conn)
+            .await?
+    });
+    versions.sort_by(|a, b| {
+        let dev = |v: &PackageVersion| v.stability == "dev";
+        dev(a).cmp(&dev(b)).then_with(|| {
+            crate::composer::version::compare(&b.version_normalized, &a.version_normalized)
+        })
+    });
+    Ok(versions)
+}
+
+/// Packages of the same organization that require this one in any version.
+pub async fn dependents(conn: &mut DbConn, package: &Package) -> Result<Vec<Package>> {
+    let Some(name) = package.name.clone() else {
+        return Ok(Vec::new());
+    };
+    let organization_id = package.organization_id;
+    Ok(db_run!(conn: {
+        packages::table
+            .inner_join(package_requirements::table)
+            .filter(packages::organization_id.eq(organization_id))
+            .filter(package_requirements::required_name.eq(name))
+            .order(packages::name.asc())
+            .select(Package::as_select())
+            .load(conn)
+            .await?
+    }))
+}

@@ -1,0 +1,129 @@
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::{actor, parse_id, state};
+use crate::auth::TokenAccess as Access;
+use crate::db::rows;
+use crate::domain::organization_tokens;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAccess {
+    /// Install packages.
+    Read,
+    /// Install packages and trigger their updates.
+    Update,
+}
+
+impl From<TokenAccess> for Access {
+    fn from(access: TokenAccess) -> Self {
+        match access {
+            TokenAccess::Read => Access::Read,
+            TokenAccess::Update => Access::Update,
+        }
+    }
+}
+
+pub struct OrganizationTokenView(pub rows::OrganizationToken);
+
+/// A token for the organization's Composer repository: HTTP basic with username
+/// `token` and the secret as password.
+#[Object(name = "OrganizationToken")]
+impl OrganizationTokenView {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    async fn access(&self) -> TokenAccess {
+        if self.0.access == "update" {
+            TokenAccess::Update
+        } else {
+            TokenAccess::Read
+        }
+    }
+
+    /// The first characters of the secret, to tell tokens apart.
+    async fn prefix(&self) -> &str {
+        &self.0.prefix
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
+    }
+
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at.map(|at| at.and_utc())
+    }
+
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at.map(|at| at.and_utc())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CreatedOrganizationToken {
+    pub token: OrganizationTokenView,
+    /// The secret. Shown this once: only its hash is kept.
+    pub secret: String,
+}
+
+impl From<organization_tokens::CreatedToken> for CreatedOrganizationToken {
+    fn from(created: organization_tokens::CreatedToken) -> Self {
+        CreatedOrganizationToken {
+            token: OrganizationTokenView(created.token),
+            secret: created.secret,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct OrganizationTokenMutation;
+
+#[Object]
+impl OrganizationTokenMutation {
+    async fn create_token(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        description: String,
+        access: TokenAccess,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<CreatedOrganizationToken> {
+        let created = organization_tokens::create(
+            &state(ctx).db,
+            actor(ctx),
+            &organization,
+            &description,
+            access.into(),
+            expires_at,
+        )
+        .await?;
+        Ok(created.into())
+    }
+
+    /// Removes a token; it stops working at once. Returns its id.
+    async fn remove_token(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        organization_tokens::remove(&state(ctx).db, actor(ctx), parse_id("id", &id)?).await?;
+        Ok(id)
+    }
+
+    /// A new secret for the token; the old one stops working immediately.
+    async fn regenerate_token(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        i_confirm_old_token_will_stop_working_immediately: bool,
+    ) -> Result<CreatedOrganizationToken> {
+        let created = organization_tokens::regenerate(
+            &state(ctx).db,
+            actor(ctx),
+            parse_id("id", &id)?,
+            i_confirm_old_token_will_stop_working_immediately,
+        )
+        .await?;
+        Ok(created.into())
+    }
+}

@@ -1,0 +1,260 @@
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::connection::Connection;
+use super::jobs::JobView;
+use super::{actor, parse_id, state};
+use crate::composer::publish::RepositoryUrls;
+use crate::db::rows;
+use crate::domain::organizations::VisibleOrganization;
+use crate::domain::packages::{self, SourcePolicy};
+use crate::domain::pagination::{Page, PageRequest};
+use crate::jobs::queue;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum PackageKind {
+    /// Read from a git repository.
+    Vcs,
+    /// Defined by a JSON package definition.
+    Custom,
+    /// Built from uploaded zip archives.
+    Artifact,
+}
+
+pub struct PackageView(pub rows::Package);
+
+#[Object(name = "Package")]
+impl PackageView {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// `vendor/name`; null until the source has been read successfully once.
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    async fn kind(&self) -> PackageKind {
+        match self.0.kind.as_str() {
+            "custom" => PackageKind::Custom,
+            "artifact" => PackageKind::Artifact,
+            _ => PackageKind::Vcs,
+        }
+    }
+
+    async fn repository_url(&self) -> Option<&str> {
+        self.0.repository_url.as_deref()
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Composer package type (`library`, …).
+    #[graphql(name = "type")]
+    async fn package_type(&self) -> Option<&str> {
+        self.0.package_type.as_deref()
+    }
+
+    async fn default_branch(&self) -> Option<&str> {
+        self.0.default_branch.as_deref()
+    }
+
+    async fn credential_id(&self) -> Option<ID> {
+        self.0.credential_id.map(|id| ID(id.to_string()))
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at.and_utc()
+    }
+
+    /// What to run in a project to install it.
+    async fn install_command(&self) -> Option<String> {
+        self.0
+            .name
+            .as_ref()
+            .map(|name| format!("composer require {name}"))
+    }
+
+    /// Releases newest first, then development versions.
+    async fn versions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<PackageVersionView>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let mut conn = state(ctx).db.get().await?;
+        let all = packages::versions(&mut conn, &self.0).await?;
+        Ok(Connection::from_page(
+            Page::from_offset(page, all),
+            PackageVersionView,
+        ))
+    }
+
+    /// Packages of the organization that require this one.
+    async fn dependents(&self, ctx: &Context<'_>) -> Result<Vec<PackageView>> {
+        let mut conn = state(ctx).db.get().await?;
+        Ok(packages::dependents(&mut conn, &self.0)
+            .await?
+            .into_iter()
+            .map(PackageView)
+            .collect())
+    }
+
+    /// The most recent job that read this package's source.
+    async fn last_job(&self, ctx: &Context<'_>) -> Result<Option<JobView>> {
+        let Some(job_id) = self.0.last_job_id else {
+            return Ok(None);
+        };
+        let mut conn = state(ctx).db.get().await?;
+        Ok(queue::find(&mut conn, job_id).await?.map(JobView))
+    }
+}
+
+pub struct PackageVersionView(pub rows::PackageVersion);
+
+#[Object(name = "PackageVersion")]
+impl PackageVersionView {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// As shown to people: `v1.2.0`, `dev-main`, `1.x-dev`.
+    async fn version(&self) -> &str {
+        &self.0.version
+    }
+
+    async fn version_normalized(&self) -> &str {
+        &self.0.version_normalized
+    }
+
+    /// `stable`, `rc`, `beta`, `alpha` or `dev`.
+    async fn stability(&self) -> &str {
+        &self.0.stability
+    }
+
+    /// The tag or branch it was read from.
+    async fn ref_name(&self) -> Option<&str> {
+        self.0.ref_name.as_deref()
+    }
+
+    async fn source_reference(&self) -> Option<&str> {
+        self.0.source_reference.as_deref()
+    }
+
+    async fn dist_reference(&self) -> Option<&str> {
+        self.0.dist_reference.as_deref()
+    }
+
+    /// SHA-1 of the dist archive, as in the Composer metadata.
+    async fn dist_shasum(&self) -> Option<&str> {
+        self.0.dist_sha1.as_deref()
+    }
+
+    async fn released_at(&self) -> DateTime<Utc> {
+        self.0.released_at.and_utc()
+    }
+
+    async fn is_default_branch(&self) -> bool {
+        self.0.is_default_branch
+    }
+}
+
+/// How Composer reaches the organization's packages.
+#[derive(SimpleObject)]
+pub struct ComposerRepository {
+    /// The repository URL for `composer config repositories.<name> composer <url>`.
+    pub url: String,
+    /// Host (and port) that `auth.json` credentials are keyed by.
+    pub auth_host: String,
+    /// An `auth.json` for this repository, with a placeholder for a token.
+    pub auth_json: String,
+}
+
+impl ComposerRepository {
+    pub fn of(urls: &RepositoryUrls, organization: &VisibleOrganization) -> Self {
+        let url = urls.repository(&organization.organization);
+        let auth_host = url
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_owned())
+            .unwrap_or_default();
+        let auth_json = serde_json::to_string_pretty(&serde_json::json!({
+            "http-basic": { auth_host.clone(): { "username": "token", "password": "<organization token>" } }
+        }))
+        .expect("static JSON");
+        ComposerRepository {
+            url,
+            auth_host,
+            auth_json,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct PackageMutation;
+
+#[Object]
+impl PackageMutation {
+    /// Adds a package read from a git repository. Returns the job that reads it; the
+    /// package gets its name from composer.json.
+    async fn create_vcs_package(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        url: String,
+        credential_id: Option<ID>,
+    ) -> Result<JobView> {
+        let state = state(ctx);
+        let credential_id = credential_id
+            .as_ref()
+            .map(|id| parse_id("credentialId", id))
+            .transpose()?;
+        let policy = SourcePolicy {
+            allow_local_repositories: state.config.allow_local_repositories,
+        };
+        let job = packages::create_vcs(
+            &state.db,
+            &state.jobs,
+            actor(ctx),
+            policy,
+            &organization,
+            &url,
+            credential_id,
+        )
+        .await?;
+        Ok(JobView(job))
+    }
+
+    /// Reads the package's source again now.
+    async fn update_package(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        name: String,
+    ) -> Result<JobView> {
+        let state = state(ctx);
+        let job =
+            packages::update(&state.db, &state.jobs, actor(ctx), &organization, &name).await?;
+        Ok(JobView(job))
+    }
+
+    /// Removes the package and its versions from the organization's repository.
+    async fn remove_package(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        name: String,
+    ) -> Result<bool> {
+        let state = state(ctx);
+        let urls = RepositoryUrls {
+            public_url: state.config.public_url(),
+        };
+        packages::remove(&state.db, &urls, actor(ctx), &organization, &name).await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,582 @@
+//! Reads a VCS package's repository and publishes what it finds: fetch the mirror, turn
+//! every tag and branch into a version by Composer's rules, build the dist archives that
+//! are missing, store the versions and render the Composer metadata, in one transaction.
+//!
+//! A ref that cannot become a version is skipped with the reason in the job log; it never
+//! fails the others. Refs whose commit did not change since the last run are not read
+//! again. If the job fails, the package keeps the versions it had.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Context as _;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::PermanentFailure;
+use super::worker::JobContext;
+use crate::composer::metadata::{self, ComposerJson, Dist, Source, VersionRecord};
+use crate::composer::publish::{self, RepositoryUrls};
+use crate::composer::version::{self, parse_stability};
+use crate::db::rows::{NewPackageVersion, Organization, Package, PackageVersion};
+use crate::db::schema::{organizations, package_requirements, package_versions, packages};
+use crate::db::{self, DbConn};
+use crate::db_run;
+use crate::domain::credentials;
+use crate::error::Error;
+use crate::vcs::{self, GitRef, Mirror, RefKind};
+
+/// One ref read from the repository, ready to become a version.
+struct ScannedVersion {
+    git_ref: GitRef,
+    pretty: String,
+    normalized: String,
+    is_default_branch: bool,
+    /// `None` when the version is unchanged since the last run and is reused as stored.
+    manifest: Option<ComposerJson>,
+}
+
+pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
+    let state = &context.state;
+    let (package, organization) = load(context, package_id).await?;
+    let Some(url) = package
+        .repository_url
+        .clone()
+        .filter(|_| package.kind == "vcs")
+    else {
+        anyhow::bail!("package #{package_id} is not a VCS package");
+    };
+    let git_credential = match package.credential_id {
+        Some(credential_id) => {
+            let mut conn = state.db.get().await?;
+            let credential =
+                credentials::find_in(&mut conn, organization.id, credential_id).await?;
+            Some(credentials::for_git(&state.sealer, &credential)?)
+        }
+        None => None,
+    };
+
+    context.progress(5, &format!("fetching {url}")).await?;
+    let mirror_path = state
+        .config
+        .data_dir
+        .join("mirrors")
+        .join(format!("{package_id}.git"));
+    let fetch_path = mirror_path.clone();
+    let refs = tokio::task::spawn_blocking(move || {
+        let mirror = Mirror::open_or_init(&fetch_path, &url)?;
+        mirror.fetch(git_credential.as_ref(), |_| {})?;
+        vcs::list_refs(mirror.repo())
+    })
+    .await?
+    .map_err(|error| {
+        // An unreachable host may come back; a wrong URL or credential will not.
+        if matches!(error, vcs::VcsError::Unreachable { .. }) {
+            anyhow::anyhow!("{error}")
+        } else {
+            PermanentFailure(error.to_string()).into()
+        }
+    })?;
+
+    let existing = stored_versions(context, package_id).await?;
+    let total_refs = refs.tags.len() + refs.branches.len();
+    context
+        .log(&format!(
+            "found {} tags and {} branches; default branch {}",
+            refs.tags.len(),
+            refs.branches.len(),
+            refs.default_branch.as_deref().unwrap_or("(none)")
+        ))
+        .await?;
+    context
+        .progress(20, &format!("reading refs 0/{total_refs}"))
+        .await?;
+
+    let mut scanned = Vec::new();
+    let mut seen_normalized = HashSet::new();
+    let candidates = refs
+        .branches
+        .iter()
+        .map(|r| (r, refs.default_branch.as_deref() == Some(r.name.as_str())))
+        // The default branch first: it names the package.
+        .sorted_default_first()
+        .chain(refs.tags.iter().map(|r| (r, false)));
+    for (index, (git_ref, is_default_branch)) in candidates.enumerate() {
+        if index % 10 == 0 {
+            context
+                .progress(
+                    20 + (40 * index / total_refs.max(1)) as i32,
+                    &format!("reading refs {index}/{total_refs}"),
+                )
+                .await?;
+        }
+        let naming = match git_ref.kind {
+            RefKind::Tag => version::tag_version(&git_ref.name).map(|v| (v.pretty, v.normalized)),
+            RefKind::Branch => {
+                version::branch_version(&git_ref.name).map(|v| (v.pretty, v.normalized))
+            }
+        };
+        let Some((pretty, normalized)) = naming else {
+            context
+                .log(&format!(
+                    "skipped {}: not a valid version name",
+                    describe(git_ref)
+                ))
+                .await?;
+            continue;
+        };
+        if git_ref.kind == RefKind::Tag && normalized.ends_with("-dev") {
+            context
+                .log(&format!(
+                    "skipped {}: tags cannot be dev versions",
+                    describe(git_ref)
+                ))
+                .await?;
+            continue;
+        }
+        if !seen_normalized.insert(normalized.clone()) {
+            context
+                .log(&format!(
+                    "skipped {}: another ref already gave version {normalized}",
+                    describe(git_ref)
+                ))
+                .await?;
+            continue;
+        }
+        let unchanged = existing.get(&normalized).is_some_and(|stored| {
+            stored.source_reference.as_deref() == Some(git_ref.commit.as_str())
+                && stored.is_default_branch == is_default_branch
+                && stored.version == pretty
+        });
+        let manifest = if unchanged {
+            None
+        } else {
+            match read_manifest(&mirror_path, &git_ref.commit).await {
+                Ok(manifest) => Some(manifest),
+                Err(reason) => {
+                    context
+                        .log(&format!("skipped {}: {reason}", describe(git_ref)))
+                        .await?;
+                    seen_normalized.remove(&normalized);
+                    continue;
+                }
+            }
+        };
+        if let (RefKind::Tag, Some(manifest)) = (git_ref.kind, &manifest)
+            && let Some(declared) = manifest.version_field()
+            && !version::version_field_matches(
+                &version::TagVersion {
+                    pretty: pretty.clone(),
+                    normalized: normalized.clone(),
+                },
+                declared,
+            )
+        {
+            context
+                .log(&format!(
+                    "skipped {}: composer.json declares version {declared}",
+                    describe(git_ref)
+                ))
+                .await?;
+            seen_normalized.remove(&normalized);
+            continue;
+        }
+        scanned.push(ScannedVersion {
+            git_ref: git_ref.clone(),
+            pretty,
+            normalized,
+            is_default_branch,
+            manifest,
+        });
+    }
+
+    let package_name = package_name(&package, &scanned)?;
+    context.progress(60, "building dist archives").await?;
+    let urls = RepositoryUrls {
+        public_url: state.config.public_url(),
+    };
+    let mut rows = Vec::with_capacity(scanned.len());
+    for (index, version) in scanned.iter().enumerate() {
+        if index % 5 == 0 {
+            let percent = 60 + (30 * index / scanned.len().max(1)) as i32;
+            context
+                .progress(
+                    percent,
+                    &format!("building dist archives {index}/{}", scanned.len()),
+                )
+                .await?;
+        }
+        rows.push(
+            version_row(
+                context,
+                &urls,
+                &organization,
+                &package,
+                &package_name,
+                &mirror_path,
+                version,
+                &existing,
+            )
+            .await?,
+        );
+    }
+
+    context.progress(90, "publishing").await?;
+    let description = scanned
+        .iter()
+        .find(|v| v.is_default_branch)
+        .or_else(|| <[ScannedVersion]>::first(&scanned))
+        .and_then(|v| v.manifest.as_ref())
+        .map(|m| {
+            (
+                m.description().map(str::to_owned),
+                m.package_type().map(str::to_owned),
+            )
+        });
+    let requirements: HashSet<String> =
+        rows.iter().flat_map(|row| requires_of(&row.data)).collect();
+    let default_branch = refs.default_branch.clone();
+    let published = state
+        .db
+        .transaction(async |conn| {
+            save(
+                conn,
+                &urls,
+                &organization,
+                &package,
+                &package_name,
+                rows,
+                description,
+                requirements,
+                default_branch,
+            )
+            .await
+        })
+        .await;
+    match published {
+        Ok(count) => {
+            context
+                .progress(
+                    100,
+                    &format!("published {count} versions of {package_name}"),
+                )
+                .await?;
+            Ok(())
+        }
+        Err(Error::Conflict { message, .. }) => Err(PermanentFailure(message).into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+trait DefaultFirst<'a>: Iterator<Item = (&'a GitRef, bool)> + Sized {
+    fn sorted_default_first(self) -> std::vec::IntoIter<(&'a GitRef, bool)> {
+        let mut refs: Vec<_> = self.collect();
+        refs.sort_by_key(|(_, is_default)| !is_default);
+        refs.into_iter()
+    }
+}
+
+impl<'a, I: Iterator<Item = (&'a GitRef, bool)>> DefaultFirst<'a> for I {}
+
+fn describe(git_ref: &GitRef) -> String {
+    match git_ref.kind {
+        RefKind::Tag => format!("tag {}", git_ref.name),
+        RefKind::Branch => format!("branch {}", git_ref.name),
+    }
+}
+
+async fn load(context: &JobContext, package_id: i64) -> anyhow::Result<(Package, Organization)> {
+    let mut conn = context.state.db.get().await?;
+    let found: Option<(Package, Organization)> = db_run!(conn: {
+        packages::table
+            .inner_join(organizations::table)
+            .filter(packages::id.eq(package_id))
+            .select((Package::as_select(), Organization::as_select()))
+            .first(conn)
+            .await
+            .optional()?
+    });
+    found.with_context(|| format!("package #{package_id} no longer exists"))
+}
+
+async fn stored_versions(
+    context: &JobContext,
+    package_id: i64,
+) -> anyhow::Result<HashMap<String, PackageVersion>> {
+    let mut conn = context.state.db.get().await?;
+    let rows: Vec<PackageVersion> = db_run!(conn: {
+        package_versions::table
+            .filter(package_versions::package_id.eq(package_id))
+            .select(PackageVersion::as_select())
+            .load(conn)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.version_normalized.clone(), row))
+        .collect())
+}
+
+/// Package names a published version requires; platform requirements (`php`, `ext-*`)
+/// have no vendor and are left out.
+fn requires_of(data: &str) -> Vec<String> {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()
+        .and_then(|data| {
+            data.get("require")
+                .and_then(|r| r.as_object())
+                .map(|r| r.keys().cloned().collect())
+        })
+        .map(|names: Vec<String>| {
+            names
+                .into_iter()
+                .filter(|name| name.contains('/'))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn read_manifest(
+    mirror_path: &std::path::Path,
+    commit: &str,
+) -> Result<ComposerJson, String> {
+    let path = mirror_path.to_owned();
+    let commit = commit.to_owned();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let mirror = Mirror::open(&path)?;
+        vcs::read_file_at(mirror.repo(), &commit, "composer.json")
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?
+    .ok_or_else(|| "no composer.json".to_owned())?;
+    metadata::validate_composer_json(&bytes)
+        .map_err(|error| format!("invalid composer.json: {error}"))
+}
+
+/// The package is named by its default branch (Composer's rule), else by the newest
+/// readable version; a package read before keeps its name.
+fn package_name(package: &Package, scanned: &[ScannedVersion]) -> anyhow::Result<String> {
+    let from_manifest = scanned
+        .iter()
+        .find(|v| v.is_default_branch && v.manifest.is_some())
+        .or_else(|| scanned.iter().find(|v| v.manifest.is_some()))
+        .and_then(|v| v.manifest.as_ref())
+        .map(|m| m.name().to_owned());
+    match (from_manifest, &package.name) {
+        (Some(name), _) => Ok(name),
+        (None, Some(known)) if !scanned.is_empty() => Ok(known.clone()),
+        _ => Err(PermanentFailure(
+            "no branch or tag of the repository has a valid composer.json".into(),
+        )
+        .into()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn version_row(
+    context: &JobContext,
+    urls: &RepositoryUrls,
+    organization: &Organization,
+    package: &Package,
+    package_name: &str,
+    mirror_path: &std::path::Path,
+    version: &ScannedVersion,
+    existing: &HashMap<String, PackageVersion>,
+) -> anyhow::Result<NewPackageVersion> {
+    let now = db::now();
+    let commit = &version.git_ref.commit;
+    let stored = existing.get(&version.normalized);
+    let Some(manifest) = &version.manifest else {
+        // Unchanged since the last run: keep what was published.
+        let stored = stored.expect("unchanged versions are stored");
+        return Ok(NewPackageVersion {
+            package_id: package.id,
+            version: stored.version.clone(),
+            version_normalized: stored.version_normalized.clone(),
+            stability: stored.stability.clone(),
+            ref_name: stored.ref_name.clone(),
+            source_reference: stored.source_reference.clone(),
+            dist_reference: stored.dist_reference.clone(),
+            dist_sha1: stored.dist_sha1.clone(),
+            released_at: stored.released_at,
+            is_default_branch: stored.is_default_branch,
+            data: stored.data.clone(),
+            created_at: stored.created_at,
+            updated_at: now,
+        });
+    };
+    let sha1 = dist_archive(context, package, package_name, mirror_path, commit).await?;
+    let record = VersionRecord {
+        name: package_name.to_owned(),
+        version: version.pretty.clone(),
+        version_normalized: version.normalized.clone(),
+        time: version.git_ref.committed_at,
+        manifest: manifest.clone(),
+        source: Some(Source {
+            url: package.repository_url.clone().unwrap_or_default(),
+            reference: commit.clone(),
+        }),
+        dist: Some(Dist {
+            url: urls.dist(organization, package_name, commit),
+            reference: commit.clone(),
+            shasum: sha1.clone(),
+        }),
+        default_branch: version.is_default_branch,
+    };
+    let data = serde_json::to_string(&metadata::version_object(&record)?)?;
+    Ok(NewPackageVersion {
+        package_id: package.id,
+        version: version.pretty.clone(),
+        version_normalized: version.normalized.clone(),
+        stability: parse_stability(&version.normalized).as_str().to_owned(),
+        ref_name: Some(version.git_ref.name.clone()),
+        source_reference: Some(commit.clone()),
+        dist_reference: Some(commit.clone()),
+        dist_sha1: Some(sha1),
+        released_at: version.git_ref.committed_at.naive_utc(),
+        is_default_branch: version.is_default_branch,
+        data,
+        created_at: stored.map_or(now, |s| s.created_at),
+        updated_at: now,
+    })
+}
+
+pub fn dist_key(package_id: i64, reference: &str) -> String {
+    format!("dists/{package_id}/{reference}.zip")
+}
+
+/// Builds the archive of `commit` once and stores it; later runs reuse the stored bytes
+/// (and so their sha1, which lock files have recorded).
+async fn dist_archive(
+    context: &JobContext,
+    package: &Package,
+    package_name: &str,
+    mirror_path: &std::path::Path,
+    commit: &str,
+) -> anyhow::Result<String> {
+    let key = dist_key(package.id, commit);
+    let blobs = &context.state.blobs;
+    if let Some((mut file, _)) = blobs.open(&key).await? {
+        use sha1::Digest;
+        use tokio::io::AsyncReadExt;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).await?;
+        return Ok(hex::encode(sha1::Sha1::digest(&bytes)));
+    }
+    let folder = format!(
+        "{}-{}",
+        package_name.replace('/', "-"),
+        &commit[..commit.len().min(7)]
+    );
+    let path = mirror_path.to_owned();
+    let commit = commit.to_owned();
+    let archive = tokio::task::spawn_blocking(move || {
+        let mirror = Mirror::open(&path)?;
+        vcs::build_zip(mirror.repo(), &commit, &folder)
+    })
+    .await?
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+    for skipped in &archive.skipped {
+        context
+            .log(&format!(
+                "dist of {package_name}: left out {} ({:?})",
+                skipped.path, skipped.reason
+            ))
+            .await?;
+    }
+    blobs.put(&key, &archive.bytes).await?;
+    Ok(archive.sha1)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save(
+    conn: &mut DbConn,
+    urls: &RepositoryUrls,
+    organization: &Organization,
+    package: &Package,
+    package_name: &str,
+    rows: Vec<NewPackageVersion>,
+    description: Option<(Option<String>, Option<String>)>,
+    requirements: HashSet<String>,
+    default_branch: Option<String>,
+) -> crate::error::Result<usize> {
+    let package_id = package.id;
+    let organization_id = organization.id;
+    let taken: i64 = db_run!(conn: {
+        packages::table
+            .filter(packages::organization_id.eq(organization_id))
+            .filter(packages::name.eq(package_name))
+            .filter(packages::id.ne(package_id))
+            .count()
+            .get_result(conn)
+            .await?
+    });
+    if taken > 0 {
+        return Err(Error::conflict(
+            "name",
+            format!("another package of this organization is already named {package_name}"),
+        ));
+    }
+    if let Some(previous) = package
+        .name
+        .as_deref()
+        .filter(|previous| *previous != package_name)
+    {
+        publish::remove_package(conn, urls, organization, previous).await?;
+    }
+    let (description, package_type) = description.unwrap_or_default();
+    let now = db::now();
+    let keep: Vec<String> = rows
+        .iter()
+        .map(|row| row.version_normalized.clone())
+        .collect();
+    db_run!(conn: {
+        diesel::update(packages::table.find(package_id))
+            .set((
+                packages::name.eq(package_name),
+                packages::description.eq(&description),
+                packages::package_type.eq(&package_type),
+                packages::default_branch.eq(&default_branch),
+                packages::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        diesel::delete(
+            package_versions::table
+                .filter(package_versions::package_id.eq(package_id))
+                .filter(package_versions::version_normalized.ne_all(&keep)),
+        )
+        .execute(conn)
+        .await?;
+        for row in &rows {
+            diesel::insert_into(package_versions::table)
+                .values(row)
+                .on_conflict((package_versions::package_id, package_versions::version_normalized))
+                .do_update()
+                .set(row)
+                .execute(conn)
+                .await?;
+        }
+        diesel::delete(package_requirements::table.filter(package_requirements::package_id.eq(package_id)))
+            .execute(conn)
+            .await?;
+        for name in &requirements {
+            diesel::insert_into(package_requirements::table)
+                .values((
+                    package_requirements::package_id.eq(package_id),
+                    package_requirements::required_name.eq(name),
+                ))
+                .execute(conn)
+                .await?;
+        }
+    });
+    let versions: Vec<PackageVersion> = db_run!(conn: {
+        package_versions::table
+            .filter(package_versions::package_id.eq(package_id))
+            .select(PackageVersion::as_select())
+            .load(conn)
+            .await?
+    });
+    publish::publish_package(conn, urls, organization, package_name, &versions).await?;
+    Ok(versions.len())
+}

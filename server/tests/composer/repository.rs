@@ -1,0 +1,290 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha1::Digest;
+
+use crate::both_backends;
+use crate::support::TestApp;
+use crate::support::git::{GitRepo, library_manifest};
+
+both_backends!(
+    a_git_repository_becomes_composer_metadata_and_dists,
+    repository_requests_need_a_token_of_that_organization,
+);
+
+const CREATE: &str = "mutation($o: String!, $u: String!) { createVcsPackage(organization: $o, url: $u) { id status } }";
+
+/// tags v1.0.0, v1.1.0, 2.0.0-beta1, a tag without composer.json; branches main and 1.x.
+fn library_repository(dir: &std::path::Path) -> GitRepo {
+    let repo = GitRepo::init(&dir.join("lib"), "main");
+    let manifest = library_manifest(
+        "acme/lib",
+        "Acme\\Lib",
+        &[("php", ">=8.1"), ("acme/util", "^1.0")],
+    );
+    repo.commit(
+        &[
+            ("composer.json", &manifest),
+            (
+                "src/Greeter.php",
+                "<?php\nnamespace Acme\\Lib;\nclass Greeter {}\n",
+            ),
+            ("tests/GreeterTest.php", "<?php\n"),
+            (".gitattributes", "/tests export-ignore\n"),
+        ],
+        "v1.0.0",
+    );
+    repo.tag("v1.0.0");
+    repo.commit(&[("README.md", "# lib\n")], "v1.1.0");
+    repo.tag("v1.1.0");
+    repo.branch("1.x");
+    repo.commit(&[("CHANGELOG.md", "2.0\n")], "2.0 beta");
+    repo.tag("2.0.0-beta1");
+    repo.git(&["rm", "--quiet", "composer.json"]);
+    repo.commit(&[], "broken");
+    repo.tag("v9.9.9");
+    repo.git(&["revert", "--no-edit", "HEAD"]);
+    repo
+}
+
+async fn get(client: &reqwest::Client, url: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = client.get(url);
+    if let Some(token) = token {
+        request = request.basic_auth("token", Some(token));
+    }
+    request.send().await.unwrap()
+}
+
+async fn a_git_repository_becomes_composer_metadata_and_dists(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = library_repository(dir.path());
+    let owner = app.user("owner").await;
+    let token = app.organization_with_token(&owner, "acme").await;
+
+    let created = owner
+        .graphql(CREATE, json!({ "o": "acme", "u": repo.url() }))
+        .await;
+    let job_id = created.data()["createVcsPackage"]["id"].clone();
+    let job = app.wait_for_job(&owner, &job_id).await;
+    assert_eq!(job["status"], "SUCCESS", "{job}");
+    let log = job["log"].as_str().unwrap();
+    assert!(
+        log.contains("skipped tag v9.9.9: no composer.json"),
+        "{log}"
+    );
+
+    let package = owner
+        .graphql(
+            "{ organization(urlName: \"acme\") { package(name: \"acme/lib\") {
+                name description defaultBranch installCommand
+                versions { totalCount nodes { version versionNormalized stability isDefaultBranch } } } } }",
+            json!({}),
+        )
+        .await;
+    let package = &package.data()["organization"]["package"];
+    assert_eq!(package["installCommand"], "composer require acme/lib");
+    assert_eq!(package["defaultBranch"], "main");
+    let versions: Vec<&str> = package["versions"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        versions,
+        ["2.0.0-beta1", "v1.1.0", "v1.0.0", "1.x-dev", "dev-main"]
+    );
+
+    let http = reqwest::Client::new();
+    let base = format!("{}/acme", app.base_url);
+    let root: Value = get(&http, &format!("{base}/packages.json"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(root["metadata-url"], "/acme/p2/%package%.json");
+    assert_eq!(root["available-packages"], json!(["acme/lib"]));
+    assert_eq!(root["notify-batch"], format!("{base}/downloads/"));
+
+    let tagged = get(&http, &format!("{base}/p2/acme/lib.json"), Some(&token)).await;
+    assert_eq!(tagged.status(), StatusCode::OK);
+    let last_modified = tagged.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let etag = tagged.headers()["etag"].to_str().unwrap().to_owned();
+    let tagged: Value = tagged.json().await.unwrap();
+    assert_eq!(tagged["minified"], "composer/2.0");
+    let first = &tagged["packages"]["acme/lib"][0];
+    assert_eq!(first["version"], "2.0.0-beta1");
+    let dist_url = first["dist"]["url"].as_str().unwrap().to_owned();
+    let shasum = first["dist"]["shasum"].as_str().unwrap().to_owned();
+
+    // Revalidation answers 304 by date and by tag.
+    let by_date = http
+        .get(format!("{base}/p2/acme/lib.json"))
+        .basic_auth("token", Some(&token))
+        .header("if-modified-since", &last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_date.status(), StatusCode::NOT_MODIFIED);
+    let by_tag = http
+        .get(format!("{base}/p2/acme/lib.json"))
+        .bearer_auth(&token)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_tag.status(), StatusCode::NOT_MODIFIED);
+
+    let dev: Value = get(&http, &format!("{base}/p2/acme/lib~dev.json"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dev_versions: Vec<&str> = dev["packages"]["acme/lib"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["version"].as_str())
+        .collect();
+    assert!(
+        dev_versions.contains(&"dev-main") && dev_versions.contains(&"1.x-dev"),
+        "{dev}"
+    );
+
+    // The dist is the archive the metadata describes, without export-ignored files.
+    let zip = get(&http, &dist_url, Some(&token)).await;
+    assert_eq!(zip.status(), StatusCode::OK);
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    let bytes = zip.bytes().await.unwrap();
+    assert_eq!(hex::encode(sha1::Sha1::digest(&bytes)), shasum);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names: Vec<String> = (0..archive.len())
+        .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("/src/Greeter.php")),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.contains("tests/")), "{names:?}");
+
+    assert_eq!(
+        get(&http, &format!("{base}/p2/acme/missing.json"), Some(&token))
+            .await
+            .status(),
+        404
+    );
+
+    // notify-batch counts installs.
+    let notified = http
+        .post(format!("{base}/downloads/"))
+        .basic_auth("token", Some(&token))
+        .json(&json!({ "downloads": [{ "name": "acme/lib", "version": "1.1.0.0" }, { "name": "psr/log", "version": "1.0.0.0" }] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(notified.status(), StatusCode::CREATED);
+
+    // A new tag and updatePackage publish it; unchanged refs are not read again.
+    repo.commit(&[("NEWS.md", "1.2\n")], "v1.2.0");
+    repo.tag("v1.2.0");
+    let job_id = owner
+        .graphql(
+            "mutation { updatePackage(organization: \"acme\", name: \"acme/lib\") { id } }",
+            json!({}),
+        )
+        .await
+        .data()["updatePackage"]["id"]
+        .clone();
+    let job = app.wait_for_job(&owner, &job_id).await;
+    assert_eq!(job["status"], "SUCCESS", "{job}");
+    let tagged: Value = get(&http, &format!("{base}/p2/acme/lib.json"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let expanded = tagged["packages"]["acme/lib"].as_array().unwrap();
+    assert!(
+        expanded.iter().any(|v| v["version"] == "v1.2.0"),
+        "{tagged}"
+    );
+    // The dist of an unchanged version keeps its bytes and its shasum.
+    let again = get(&http, &dist_url, Some(&token))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(hex::encode(sha1::Sha1::digest(&again)), shasum);
+}
+
+async fn repository_requests_need_a_token_of_that_organization(app: TestApp) {
+    let owner = app.user("owner").await;
+    let token = app.organization_with_token(&owner, "acme").await;
+    let other_token = app.organization_with_token(&owner, "globex").await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/acme/packages.json", app.base_url);
+
+    let anonymous = get(&http, &url, None).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        anonymous.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic realm=")
+    );
+    let body: Value = anonymous.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("token"));
+
+    assert_eq!(
+        get(&http, &url, Some("pyo_wrong")).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&http, &url, Some(&other_token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let unknown = format!("{}/nope/packages.json", app.base_url);
+    assert_eq!(
+        get(&http, &unknown, Some(&token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&http, &url, Some(&token)).await.status(),
+        StatusCode::OK
+    );
+
+    // A member's personal API token works too.
+    let (_, personal) = app.token_client(&owner).await;
+    assert_eq!(
+        get(&http, &url, Some(&personal)).await.status(),
+        StatusCode::OK
+    );
+    let stranger = app.user("stranger").await;
+    let (_, strangers) = app.token_client(&stranger).await;
+    assert_eq!(
+        get(&http, &url, Some(&strangers)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Removing the token locks it out at once.
+    let id = owner
+        .graphql(
+            "{ organization(urlName: \"acme\") { tokens { id } } }",
+            json!({}),
+        )
+        .await
+        .data()["organization"]["tokens"][0]["id"]
+        .clone();
+    owner
+        .graphql(
+            "mutation($id: ID!) { removeToken(id: $id) }",
+            json!({ "id": id }),
+        )
+        .await
+        .data();
+    assert_eq!(
+        get(&http, &url, Some(&token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,0 +1,236 @@
+use serde_json::json;
+
+use crate::both_backends;
+use crate::support::TestApp;
+use crate::support::git::{GitRepo, library_manifest};
+
+both_backends!(
+    package_input_is_validated,
+    unreadable_sources_end_in_a_failed_job_that_keeps_existing_versions,
+    two_repositories_cannot_claim_one_name,
+    dependents_are_the_packages_that_require_it,
+    local_repositories_need_the_setting,
+);
+
+const CREATE: &str = "mutation($o: String!, $u: String!) { createVcsPackage(organization: $o, url: $u) { id status } }";
+
+async fn organization(app: &TestApp) -> crate::support::Client {
+    let owner = app.user("owner").await;
+    owner
+        .graphql(
+            "mutation { createOrganization(name: \"acme\") { id } }",
+            json!({}),
+        )
+        .await
+        .data();
+    owner
+}
+
+async fn add(app: &TestApp, owner: &crate::support::Client, url: &str) -> serde_json::Value {
+    let job_id = owner
+        .graphql(CREATE, json!({ "o": "acme", "u": url }))
+        .await
+        .data()["createVcsPackage"]["id"]
+        .clone();
+    app.wait_for_job(owner, &job_id).await
+}
+
+async fn package_input_is_validated(app: TestApp) {
+    let owner = organization(&app).await;
+    for url in ["", "not a url", "ftp://example.com/x.git"] {
+        let response = owner
+            .graphql(CREATE, json!({ "o": "acme", "u": url }))
+            .await;
+        assert_eq!(response.error_code(), "BAD_USER_INPUT", "{url}");
+        assert_eq!(response.error_field(), Some("url"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = GitRepo::init(dir.path(), "main");
+    repo.commit(
+        &[("composer.json", &library_manifest("acme/a", "A", &[]))],
+        "a",
+    );
+    owner
+        .graphql(CREATE, json!({ "o": "acme", "u": repo.url() }))
+        .await
+        .data();
+    let twice = owner
+        .graphql(CREATE, json!({ "o": "acme", "u": repo.url() }))
+        .await;
+    assert_eq!(twice.error_code(), "CONFLICT");
+    assert_eq!(twice.error_field(), Some("url"));
+    let bad_credential = owner
+        .graphql(
+            "mutation($u: String!) { createVcsPackage(organization: \"acme\", url: $u, credentialId: \"999\") { id } }",
+            json!({ "u": "https://git.example.com/other.git" }),
+        )
+        .await;
+    assert_eq!(bad_credential.error_field(), Some("credentialId"));
+
+    let stranger = app.user("stranger").await;
+    assert_eq!(
+        stranger
+            .graphql(
+                CREATE,
+                json!({ "o": "acme", "u": "https://x.example/y.git" })
+            )
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        app.anonymous()
+            .graphql(
+                CREATE,
+                json!({ "o": "acme", "u": "https://x.example/y.git" })
+            )
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+}
+
+async fn unreadable_sources_end_in_a_failed_job_that_keeps_existing_versions(app: TestApp) {
+    let owner = organization(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = add(
+        &app,
+        &owner,
+        &format!("file://{}/nothing-here", dir.path().display()),
+    )
+    .await;
+    assert_eq!(missing["status"], "ERROR");
+    assert!(
+        missing["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a git repository"),
+        "{missing}"
+    );
+
+    let empty = GitRepo::init(&dir.path().join("empty"), "main");
+    empty.commit(&[("README.md", "no composer.json here\n")], "readme");
+    let job = add(&app, &owner, &empty.url()).await;
+    assert_eq!(job["status"], "ERROR");
+    assert!(
+        job["error"]
+            .as_str()
+            .unwrap()
+            .contains("no branch or tag of the repository has a valid composer.json"),
+        "{job}"
+    );
+
+    // A package that worked keeps its versions when its source breaks later.
+    let repo = GitRepo::init(&dir.path().join("lib"), "main");
+    repo.commit(
+        &[(
+            "composer.json",
+            &library_manifest("acme/lib", "Acme\\Lib", &[]),
+        )],
+        "one",
+    );
+    repo.tag("1.0.0");
+    assert_eq!(add(&app, &owner, &repo.url()).await["status"], "SUCCESS");
+    std::fs::remove_dir_all(&repo.path).unwrap();
+    let job_id = owner
+        .graphql(
+            "mutation { updatePackage(organization: \"acme\", name: \"acme/lib\") { id } }",
+            json!({}),
+        )
+        .await
+        .data()["updatePackage"]["id"]
+        .clone();
+    let failed = app.wait_for_job(&owner, &job_id).await;
+    assert_eq!(failed["status"], "ERROR", "{failed}");
+    let versions = owner
+        .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/lib\") { versions { totalCount } lastJob { status } } } }", json!({}))
+        .await;
+    assert_eq!(
+        versions.data()["organization"]["package"]["versions"]["totalCount"],
+        2
+    );
+    assert_eq!(
+        versions.data()["organization"]["package"]["lastJob"]["status"],
+        "ERROR"
+    );
+}
+
+async fn two_repositories_cannot_claim_one_name(app: TestApp) {
+    let owner = organization(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = GitRepo::init(&dir.path().join("one"), "main");
+    first.commit(
+        &[("composer.json", &library_manifest("acme/lib", "A", &[]))],
+        "one",
+    );
+    let second = GitRepo::init(&dir.path().join("two"), "main");
+    second.commit(
+        &[("composer.json", &library_manifest("acme/lib", "B", &[]))],
+        "two",
+    );
+    assert_eq!(add(&app, &owner, &first.url()).await["status"], "SUCCESS");
+    let clash = add(&app, &owner, &second.url()).await;
+    assert_eq!(clash["status"], "ERROR");
+    assert!(
+        clash["error"]
+            .as_str()
+            .unwrap()
+            .contains("already named acme/lib"),
+        "{clash}"
+    );
+}
+
+async fn dependents_are_the_packages_that_require_it(app: TestApp) {
+    let owner = organization(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let util = GitRepo::init(&dir.path().join("util"), "main");
+    util.commit(
+        &[("composer.json", &library_manifest("acme/util", "U", &[]))],
+        "util",
+    );
+    let lib = GitRepo::init(&dir.path().join("lib"), "main");
+    lib.commit(
+        &[(
+            "composer.json",
+            &library_manifest("acme/lib", "L", &[("acme/util", "^1.0"), ("php", ">=8")]),
+        )],
+        "lib",
+    );
+    assert_eq!(add(&app, &owner, &util.url()).await["status"], "SUCCESS");
+    assert_eq!(add(&app, &owner, &lib.url()).await["status"], "SUCCESS");
+    let response = owner
+        .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/util\") { dependents { name } } packages(query: \"ACME/LIB\") { totalCount nodes { name } } } }", json!({}))
+        .await;
+    let organization = &response.data()["organization"];
+    assert_eq!(
+        organization["package"]["dependents"],
+        json!([{ "name": "acme/lib" }])
+    );
+    assert_eq!(
+        organization["packages"],
+        json!({ "totalCount": 1, "nodes": [{ "name": "acme/lib" }] })
+    );
+}
+
+async fn local_repositories_need_the_setting(app: TestApp) {
+    let url = app.state.config.database_url.clone();
+    let strict = TestApp::start_with(url, |config| config.allow_local_repositories = false).await;
+    let owner = strict.user("owner2").await;
+    owner
+        .graphql(
+            "mutation { createOrganization(name: \"strict\") { id } }",
+            json!({}),
+        )
+        .await
+        .data();
+    let refused = owner
+        .graphql(CREATE, json!({ "o": "strict", "u": "file:///etc" }))
+        .await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    assert!(
+        refused
+            .error_message()
+            .contains("local repositories are not allowed")
+    );
+    drop(app);
+}

@@ -44,13 +44,19 @@ impl Composer<'_> {
         if let Some(auth) = &self.auth {
             command.env("COMPOSER_AUTH", auth);
         }
-        command.output().expect("composer (Debian package composer) on PATH")
+        command
+            .output()
+            .expect("composer (Debian package composer) on PATH")
     }
 
     #[track_caller]
     fn succeed(&self, args: &[&str]) -> String {
         let output = self.run(args);
-        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert!(output.status.success(), "composer {args:?} failed:\n{text}");
         text
     }
@@ -61,8 +67,10 @@ impl Composer<'_> {
 }
 
 fn installed_version(project: &Path, name: &str) -> String {
-    let installed: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(project.join("vendor/composer/installed.json")).unwrap()).unwrap();
+    let installed: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(project.join("vendor/composer/installed.json")).unwrap(),
+    )
+    .unwrap();
     installed["packages"]
         .as_array()
         .unwrap()
@@ -79,12 +87,21 @@ fn php_says(project: &Path, code: &str) -> String {
         .current_dir(project)
         .output()
         .expect("php-cli on PATH");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
 async fn wait_for_job(server: &Server, token: &str, job_id: &str) {
-    let mut socket = subscribe(&server.base_url, token, &format!("subscription {{ jobUpdated(id: \"{job_id}\") {{ status error }} }}")).await;
+    let mut socket = subscribe(
+        &server.base_url,
+        token,
+        &format!("subscription {{ jobUpdated(id: \"{job_id}\") {{ status error }} }}"),
+    )
+    .await;
     let mut last = None;
     while let Some(payload) = next_payload(&mut socket).await {
         last = Some(payload["jobUpdated"].clone());
@@ -93,7 +110,12 @@ async fn wait_for_job(server: &Server, token: &str, job_id: &str) {
     assert_eq!(last["status"], "SUCCESS", "{last}");
 }
 
-async fn graphql_ok(server: &Server, token: &str, query: &str, variables: serde_json::Value) -> serde_json::Value {
+async fn graphql_ok(
+    server: &Server,
+    token: &str,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
     let body = server.graphql(Some(token), query, variables).await;
     assert!(body.get("errors").is_none(), "{body}");
     body["data"].clone()
@@ -115,10 +137,22 @@ async fn composer_installs_updates_and_reinstalls_from_the_lock(postgres: bool) 
     util.tag("1.0.0");
     let lib = GitRepo::init(&work.path().join("lib"), "main");
     let greeter = |version: &str| {
-        format!("<?php\nnamespace Acme\\Lib;\nuse Acme\\Util\\Strings;\nfinal class Greeter {{ public function greet(string $n): string {{ return Strings::shout(\"hello $n from {version}\"); }} }}\n")
+        format!(
+            "<?php\nnamespace Acme\\Lib;\nuse Acme\\Util\\Strings;\nfinal class Greeter {{ public function greet(string $n): string {{ return Strings::shout(\"hello $n from {version}\"); }} }}\n"
+        )
     };
-    let manifest = library_manifest("acme/lib", "Acme\\Lib", &[("php", ">=8.1"), ("acme/util", "^1.0")]);
-    lib.commit(&[("composer.json", &manifest), ("src/Greeter.php", &greeter("1.0.0"))], "1.0");
+    let manifest = library_manifest(
+        "acme/lib",
+        "Acme\\Lib",
+        &[("php", ">=8.1"), ("acme/util", "^1.0")],
+    );
+    lib.commit(
+        &[
+            ("composer.json", &manifest),
+            ("src/Greeter.php", &greeter("1.0.0")),
+        ],
+        "1.0",
+    );
     lib.tag("v1.0.0");
     lib.commit(&[("src/Greeter.php", &greeter("1.1.0"))], "1.1");
     lib.tag("v1.1.0");
@@ -127,9 +161,22 @@ async fn composer_installs_updates_and_reinstalls_from_the_lock(postgres: bool) 
     lib.tag("2.0.0-beta1");
 
     let data_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(data_dir.path(), database_url.as_deref(), &[("PACKYARD_ALLOW_LOCAL_REPOSITORIES", "true")]).await;
-    let admin = server.admin_token(&server.first_admin_password().unwrap()).await;
-    graphql_ok(&server, &admin, "mutation { createOrganization(name: \"Acme\") { id } }", json!({})).await;
+    let server = Server::start(
+        data_dir.path(),
+        database_url.as_deref(),
+        &[("PACKYARD_ALLOW_LOCAL_REPOSITORIES", "true")],
+    )
+    .await;
+    let admin = server
+        .admin_token(&server.first_admin_password().unwrap())
+        .await;
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation { createOrganization(name: \"Acme\") { id } }",
+        json!({}),
+    )
+    .await;
     let token = graphql_ok(&server, &admin, "mutation { createToken(organization: \"acme\", description: \"ci\", access: READ) { secret } }", json!({}))
         .await["createToken"]["secret"]
         .as_str()
@@ -143,7 +190,12 @@ async fn composer_installs_updates_and_reinstalls_from_the_lock(postgres: bool) 
             json!({ "u": repo.url() }),
         )
         .await;
-        wait_for_job(&server, &admin, job["createVcsPackage"]["id"].as_str().unwrap()).await;
+        wait_for_job(
+            &server,
+            &admin,
+            job["createVcsPackage"]["id"].as_str().unwrap(),
+        )
+        .await;
     }
 
     let project = work.path().join("project");
@@ -161,18 +213,30 @@ async fn composer_installs_updates_and_reinstalls_from_the_lock(postgres: bool) 
     )
     .unwrap();
     let host = server.base_url.trim_start_matches("http://").to_owned();
-    let auth = json!({ "http-basic": { host: { "username": "token", "password": token } } }).to_string();
+    let auth =
+        json!({ "http-basic": { host: { "username": "token", "password": token } } }).to_string();
 
     // Without credentials the client fails fast with an authentication error.
-    let anonymous = Composer { project: &project, home: tempfile::tempdir().unwrap(), auth: None };
+    let anonymous = Composer {
+        project: &project,
+        home: tempfile::tempdir().unwrap(),
+        auth: None,
+    };
     let started = std::time::Instant::now();
     let refused = anonymous.run(&["require", "acme/lib:^1.0"]);
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("401") || stderr.contains("authentication"), "{stderr}");
+    assert!(
+        stderr.contains("401") || stderr.contains("authentication"),
+        "{stderr}"
+    );
     assert!(started.elapsed() < Duration::from_secs(60));
 
-    let composer = Composer { project: &project, home: tempfile::tempdir().unwrap(), auth: Some(auth) };
+    let composer = Composer {
+        project: &project,
+        home: tempfile::tempdir().unwrap(),
+        auth: Some(auth),
+    };
     composer.succeed(&["require", "acme/lib:^1.0"]);
     assert_eq!(installed_version(&project, "acme/lib"), "v1.1.0");
     assert_eq!(installed_version(&project, "acme/util"), "1.0.0");
@@ -188,8 +252,19 @@ async fn composer_installs_updates_and_reinstalls_from_the_lock(postgres: bool) 
     lib.checkout("1.x");
     lib.commit(&[("src/Greeter.php", &greeter("1.2.0"))], "1.2");
     lib.tag("v1.2.0");
-    let job = graphql_ok(&server, &admin, "mutation { updatePackage(organization: \"acme\", name: \"acme/lib\") { id } }", json!({})).await;
-    wait_for_job(&server, &admin, job["updatePackage"]["id"].as_str().unwrap()).await;
+    let job = graphql_ok(
+        &server,
+        &admin,
+        "mutation { updatePackage(organization: \"acme\", name: \"acme/lib\") { id } }",
+        json!({}),
+    )
+    .await;
+    wait_for_job(
+        &server,
+        &admin,
+        job["updatePackage"]["id"].as_str().unwrap(),
+    )
+    .await;
     composer.succeed(&["update", "acme/lib"]);
     assert_eq!(installed_version(&project, "acme/lib"), "v1.2.0");
 
@@ -198,5 +273,8 @@ async fn composer_installs_updates_and_reinstalls_from_the_lock(postgres: bool) 
     composer.clear_cache();
     let output = composer.succeed(&["install"]);
     assert!(output.contains("Installing acme/lib (v1.2.0)"), "{output}");
-    assert_eq!(php_says(&project, "echo (new Acme\\Lib\\Greeter)->greet('lock');"), "HELLO LOCK FROM 1.2.0!");
+    assert_eq!(
+        php_says(&project, "echo (new Acme\\Lib\\Greeter)->greet('lock');"),
+        "HELLO LOCK FROM 1.2.0!"
+    );
 }

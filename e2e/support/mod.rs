@@ -1,9 +1,9 @@
 #![allow(dead_code)]
 
-#[path = "../../server/tests/support/postgres.rs"]
-pub mod postgres;
 #[path = "../../server/tests/support/git.rs"]
 pub mod git;
+#[path = "../../server/tests/support/postgres.rs"]
+pub mod postgres;
 #[path = "../../server/tests/support/websocket.rs"]
 pub mod websocket;
 

@@ -71,8 +71,8 @@ pub async fn purge_expired_sessions(db: &Db, jobs_handle: &Jobs, actor: &Actor) 
     request.created_by = actor.user_id();
     request.dedupe_key = Some(JobPayload::PurgeExpiredSessions.kind().to_owned());
     let job = db
-        .transaction(async |conn| queue::enqueue(conn, jobs_handle, request).await)
+        .transaction(async |conn| queue::enqueue(conn, request).await)
         .await?;
-    jobs_handle.wake_worker();
+    jobs_handle.enqueued(db, &job).await?;
     Ok(job)
 }

@@ -101,27 +101,172 @@ pub async fn create_vcs(
                     .get_result(conn)
                     .await?
             });
-            enqueue_update(conn, jobs_handle, actor, &package).await
+            enqueue_update(conn, actor, &package).await
         })
         .await?;
-    jobs_handle.wake_worker();
+    jobs_handle.enqueued(db, &job).await?;
     Ok(job)
 }
 
-/// Queues a re-read of the package's source; joins one already waiting.
-async fn enqueue_update(
-    conn: &mut DbConn,
+/// Adds a package defined in JSON (see `composer::custom`). The definition is checked
+/// now, so mistakes come back as `BAD_USER_INPUT` on `definition`; the job publishes it.
+pub async fn create_custom(
+    db: &Db,
     jobs_handle: &Jobs,
     actor: &Actor,
-    package: &Package,
+    organization_url_name: &str,
+    definition: &str,
 ) -> Result<Job> {
+    let versions = crate::composer::custom::parse_definition(definition)?;
+    let name = versions[0].name.clone();
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization_id = organization.organization.id;
+            ensure_name_free(conn, organization_id, &name, None).await?;
+            let now = db::now();
+            let row = NewPackage {
+                organization_id,
+                name: Some(&name),
+                kind: "custom",
+                repository_url: None,
+                credential_id: None,
+                definition: Some(definition),
+                created_at: now,
+                updated_at: now,
+            };
+            let package = db_run!(conn: {
+                diesel::insert_into(packages::table)
+                    .values(&row)
+                    .returning(Package::as_returning())
+                    .get_result(conn)
+                    .await?
+            });
+            enqueue_update(conn, actor, &package).await
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await?;
+    Ok(job)
+}
+
+/// Replaces a custom package's definition; it must keep the package's name.
+pub async fn edit_custom(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    organization_url_name: &str,
+    name: &str,
+    definition: &str,
+) -> Result<Job> {
+    let versions = crate::composer::custom::parse_definition(definition)?;
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let package = find(conn, &organization, name).await?;
+            if package.kind != "custom" {
+                return Err(Error::invalid("name", "not a custom package"));
+            }
+            if package.name.as_deref() != Some(versions[0].name.as_str()) {
+                return Err(Error::invalid(
+                    "definition",
+                    format!(
+                        "the definition must keep the package name {}",
+                        package.name.as_deref().unwrap_or("")
+                    ),
+                ));
+            }
+            let package_id = package.id;
+            db_run!(conn: {
+                diesel::update(packages::table.find(package_id))
+                    .set((packages::definition.eq(definition), packages::updated_at.eq(db::now())))
+                    .execute(conn)
+                    .await?;
+            });
+            enqueue_update(conn, actor, &package).await
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await?;
+    Ok(job)
+}
+
+/// Points a VCS package at another URL or credential, and reads it again.
+#[allow(clippy::too_many_arguments)]
+pub async fn edit_vcs(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    policy: SourcePolicy,
+    organization_url_name: &str,
+    name: &str,
+    url: &str,
+    credential_id: Option<i64>,
+) -> Result<Job> {
+    let url = validate_repository_url(url, policy)?;
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let package = find(conn, &organization, name).await?;
+            if package.kind != "vcs" {
+                return Err(Error::invalid("name", "not a VCS package"));
+            }
+            if let Some(credential_id) = credential_id {
+                super::credentials::find_in(conn, organization.organization.id, credential_id)
+                    .await?;
+            }
+            let package_id = package.id;
+            db_run!(conn: {
+                diesel::update(packages::table.find(package_id))
+                    .set((
+                        packages::repository_url.eq(&url),
+                        packages::credential_id.eq(credential_id),
+                        packages::updated_at.eq(db::now()),
+                    ))
+                    .execute(conn)
+                    .await?;
+            });
+            enqueue_update(conn, actor, &package).await
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await?;
+    Ok(job)
+}
+
+async fn ensure_name_free(
+    conn: &mut DbConn,
+    organization_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> Result<()> {
+    let taken: i64 = db_run!(conn: {
+        packages::table
+            .filter(packages::organization_id.eq(organization_id))
+            .filter(packages::name.eq(name))
+            .filter(packages::id.ne(except.unwrap_or(0)))
+            .count()
+            .get_result(conn)
+            .await?
+    });
+    if taken > 0 {
+        return Err(Error::conflict(
+            "definition",
+            format!("the organization has a package named {name} already"),
+        ));
+    }
+    Ok(())
+}
+
+/// Queues a re-read of the package's source; joins one already waiting.
+async fn enqueue_update(conn: &mut DbConn, actor: &Actor, package: &Package) -> Result<Job> {
     let mut request = Enqueue::new(JobPayload::UpdatePackage {
         package_id: package.id,
     });
     request.organization_id = Some(package.organization_id);
     request.created_by = actor.user_id();
     request.dedupe_key = Some(format!("update_package:{}", package.id));
-    let job = queue::enqueue(conn, jobs_handle, request).await?;
+    let job = queue::enqueue(conn, request).await?;
     let package_id = package.id;
     db_run!(conn: {
         diesel::update(packages::table.find(package_id))
@@ -145,10 +290,10 @@ pub async fn update(
             let organization =
                 organizations::find_for_owner(conn, actor, organization_url_name).await?;
             let package = find(conn, &organization, name).await?;
-            enqueue_update(conn, jobs_handle, actor, &package).await
+            enqueue_update(conn, actor, &package).await
         })
         .await?;
-    jobs_handle.wake_worker();
+    jobs_handle.enqueued(db, &job).await?;
     Ok(job)
 }
 
@@ -199,6 +344,23 @@ pub async fn find(
         query.first(conn).await.optional()?
     })
     .ok_or(Error::NotFound("package"))
+}
+
+/// A package by id within an organization (for events that carry ids).
+pub async fn find_by_id(
+    conn: &mut DbConn,
+    organization_id: i64,
+    package_id: i64,
+) -> Result<Option<Package>> {
+    Ok(db_run!(conn: {
+        packages::table
+            .find(package_id)
+            .filter(packages::organization_id.eq(organization_id))
+            .select(Package::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    }))
 }
 
 /// Packages of the organization, by id; `query` matches name or description.

@@ -3,10 +3,13 @@ use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::packages::PackageView;
 use super::{actor, parse_id, state};
 use crate::db::rows;
-use crate::domain::jobs;
+use crate::domain::{jobs, organizations, packages};
+use crate::jobs::JobPayload;
 use crate::jobs::JobStatus as StoredStatus;
+use crate::jobs::queue;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum JobStatus {
@@ -158,6 +161,106 @@ impl JobSubscription {
             }
         })
     }
+}
+
+#[derive(Default)]
+pub struct OrganizationSubscription;
+
+#[Subscription]
+impl OrganizationSubscription {
+    /// Every change of every job of the organization, for the dashboard.
+    async fn organization_jobs(
+        &self,
+        ctx: &Context<'_>,
+        url_name: String,
+    ) -> Result<impl Stream<Item = Result<JobView>>> {
+        let (state, actor, organization_id, mut events) =
+            organization_events(ctx, &url_name).await?;
+        Ok(async_stream::stream! {
+            loop {
+                match events.recv().await {
+                    Ok(event) if event.organization_id == Some(organization_id) => {
+                        let job = async {
+                            let mut conn = state.db.get().await?;
+                            jobs::find_visible(&mut conn, &actor, event.job_id).await
+                        }
+                        .await;
+                        match job {
+                            Ok(job) => yield Ok(JobView(job)),
+                            Err(error) => {
+                                yield Err(async_graphql::Error::from(error));
+                                break;
+                            }
+                        }
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        })
+    }
+
+    /// A package of the organization gained, lost or changed versions (its update job
+    /// finished).
+    async fn package_updated(
+        &self,
+        ctx: &Context<'_>,
+        url_name: String,
+    ) -> Result<impl Stream<Item = Result<PackageView>>> {
+        let (state, _actor, organization_id, mut events) =
+            organization_events(ctx, &url_name).await?;
+        Ok(async_stream::stream! {
+            loop {
+                match events.recv().await {
+                    Ok(event) if event.organization_id == Some(organization_id)
+                        && event.status == StoredStatus::Success.as_str() =>
+                    {
+                        let package = async {
+                            let mut conn = state.db.get().await?;
+                            let Some(job) = queue::find(&mut conn, event.job_id).await? else {
+                                return Ok(None);
+                            };
+                            match serde_json::from_str::<JobPayload>(&job.payload) {
+                                Ok(JobPayload::UpdatePackage { package_id }) => {
+                                    packages::find_by_id(&mut conn, organization_id, package_id).await
+                                }
+                                _ => Ok(None),
+                            }
+                        }
+                        .await;
+                        match package {
+                            Ok(Some(package)) => yield Ok(PackageView(package)),
+                            Ok(None) => {}
+                            Err(error) => {
+                                yield Err(async_graphql::Error::from(error));
+                                break;
+                            }
+                        }
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        })
+    }
+}
+
+/// Subscribes to job events, then checks that the actor may see the organization.
+async fn organization_events(
+    ctx: &Context<'_>,
+    url_name: &str,
+) -> Result<(
+    crate::app::AppState,
+    crate::auth::Actor,
+    i64,
+    tokio::sync::broadcast::Receiver<crate::jobs::JobEvent>,
+)> {
+    let state = state(ctx).clone();
+    let actor = actor(ctx).clone();
+    let events = state.jobs.subscribe();
+    let mut conn = state.db.get().await?;
+    let organization = organizations::find_visible(&mut conn, &actor, url_name).await?;
+    Ok((state, actor, organization.organization.id, events))
 }
 
 fn is_final(job: &rows::Job) -> bool {

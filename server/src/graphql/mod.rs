@@ -48,7 +48,7 @@ pub struct Mutation(
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(jobs::JobSubscription);
+pub struct Subscription(jobs::JobSubscription, jobs::OrganizationSubscription);
 
 pub type PackyardSchema = Schema<Query, Mutation, Subscription>;
 

@@ -230,6 +230,78 @@ impl PackageMutation {
         Ok(JobView(job))
     }
 
+    /// Adds a package defined in JSON: one version object, a list of them, or a Composer
+    /// `package` repository. Mistakes are BAD_USER_INPUT on `definition`.
+    async fn create_custom_package(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        definition: String,
+    ) -> Result<JobView> {
+        let state = state(ctx);
+        let job = packages::create_custom(
+            &state.db,
+            &state.jobs,
+            actor(ctx),
+            &organization,
+            &definition,
+        )
+        .await?;
+        Ok(JobView(job))
+    }
+
+    /// Replaces a custom package's definition (the name must stay).
+    async fn edit_custom_package(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        name: String,
+        definition: String,
+    ) -> Result<JobView> {
+        let state = state(ctx);
+        let job = packages::edit_custom(
+            &state.db,
+            &state.jobs,
+            actor(ctx),
+            &organization,
+            &name,
+            &definition,
+        )
+        .await?;
+        Ok(JobView(job))
+    }
+
+    /// Points a VCS package at another repository URL or credential and reads it again.
+    async fn edit_vcs_package(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        name: String,
+        url: String,
+        credential_id: Option<ID>,
+    ) -> Result<JobView> {
+        let state = state(ctx);
+        let credential_id = credential_id
+            .as_ref()
+            .map(|id| parse_id("credentialId", id))
+            .transpose()?;
+        let policy = SourcePolicy {
+            allow_local_repositories: state.config.allow_local_repositories,
+        };
+        let job = packages::edit_vcs(
+            &state.db,
+            &state.jobs,
+            actor(ctx),
+            policy,
+            &organization,
+            &name,
+            &url,
+            credential_id,
+        )
+        .await?;
+        Ok(JobView(job))
+    }
+
     /// Reads the package's source again now.
     async fn update_package(
         &self,

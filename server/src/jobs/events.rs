@@ -60,8 +60,18 @@ impl Jobs {
         self.inner.events.subscribe()
     }
 
-    /// Tells the local worker that a job may be ready. Call after the transaction that
-    /// enqueued it has committed.
+    /// Announces a job whose transaction has committed: subscribers see it QUEUED and
+    /// workers here and on other replicas look for it at once. (Announcing inside the
+    /// transaction would let a subscriber look for a row it cannot see yet.)
+    pub async fn enqueued(&self, db: &Db, job: &crate::db::rows::Job) -> Result<()> {
+        let mut conn = db.get().await?;
+        self.publish(&mut conn, job.id, job.organization_id, &job.status)
+            .await?;
+        self.wake_worker();
+        Ok(())
+    }
+
+    /// Tells the local worker that a job may be ready.
     pub fn wake_worker(&self) {
         self.inner.wake.notify_one();
     }

@@ -6,7 +6,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::{JobPayload, JobStatus, Jobs};
+use super::{JobPayload, JobStatus};
 use crate::db::rows::{Job, NewJob};
 use crate::db::schema::jobs;
 use crate::db::{self, DbConn};
@@ -37,8 +37,9 @@ impl Enqueue {
     }
 }
 
-/// Adds a job, in the caller's transaction. Wake the worker after the commit.
-pub async fn enqueue(conn: &mut DbConn, jobs_handle: &Jobs, request: Enqueue) -> Result<Job> {
+/// Adds a job, in the caller's transaction. After the commit, announce it with
+/// [`Jobs::enqueued`].
+pub async fn enqueue(conn: &mut DbConn, request: Enqueue) -> Result<Job> {
     if let Some(key) = &request.dedupe_key
         && let Some(waiting) = find_waiting(conn, key).await?
     {
@@ -64,9 +65,6 @@ pub async fn enqueue(conn: &mut DbConn, jobs_handle: &Jobs, request: Enqueue) ->
             .get_result(conn)
             .await?
     });
-    jobs_handle
-        .publish(conn, job.id, job.organization_id, &job.status)
-        .await?;
     Ok(job)
 }
 

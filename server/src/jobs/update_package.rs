@@ -38,12 +38,17 @@ struct ScannedVersion {
 pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
     let state = &context.state;
     let (package, organization) = load(context, package_id).await?;
+    if package.kind == "custom" {
+        return publish_custom(context, &package, &organization).await;
+    }
     let Some(url) = package
         .repository_url
         .clone()
         .filter(|_| package.kind == "vcs")
     else {
-        anyhow::bail!("package #{package_id} is not a VCS package");
+        return Err(
+            PermanentFailure(format!("package #{package_id} has no source to read")).into(),
+        );
     };
     let git_credential = match package.credential_id {
         Some(credential_id) => {
@@ -248,6 +253,87 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
                 description,
                 requirements,
                 default_branch,
+            )
+            .await
+        })
+        .await;
+    match published {
+        Ok(count) => {
+            context
+                .progress(
+                    100,
+                    &format!("published {count} versions of {package_name}"),
+                )
+                .await?;
+            Ok(())
+        }
+        Err(Error::Conflict { message, .. }) => Err(PermanentFailure(message).into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A custom package's versions come from its stored definition, published as written.
+async fn publish_custom(
+    context: &JobContext,
+    package: &Package,
+    organization: &Organization,
+) -> anyhow::Result<()> {
+    context.progress(30, "reading the definition").await?;
+    let definition = package.definition.as_deref().unwrap_or_default();
+    let versions = crate::composer::custom::parse_definition(definition)
+        .map_err(|error| PermanentFailure(format!("invalid definition: {error}")))?;
+    let now = db::now();
+    let package_name = versions[0].name.clone();
+    let description = versions[0]
+        .data
+        .get("description")
+        .and_then(|d| d.as_str())
+        .map(str::to_owned);
+    let package_type = versions[0]
+        .data
+        .get("type")
+        .and_then(|t| t.as_str())
+        .map(str::to_owned);
+    let rows = versions
+        .into_iter()
+        .map(|version| {
+            Ok(NewPackageVersion {
+                package_id: package.id,
+                version: version.version,
+                version_normalized: version.version_normalized,
+                stability: version.stability,
+                ref_name: None,
+                source_reference: version.source_reference,
+                dist_reference: version.dist_reference,
+                dist_sha1: version.dist_shasum,
+                released_at: version.released_at.map_or(now, |at| at.naive_utc()),
+                is_default_branch: false,
+                data: serde_json::to_string(&version.data)?,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let requirements: HashSet<String> =
+        rows.iter().flat_map(|row| requires_of(&row.data)).collect();
+    let urls = RepositoryUrls {
+        public_url: context.state.config.public_url(),
+    };
+    context.progress(80, "publishing").await?;
+    let published = context
+        .state
+        .db
+        .transaction(async |conn| {
+            save(
+                conn,
+                &urls,
+                organization,
+                package,
+                &package_name,
+                rows,
+                Some((description, package_type)),
+                requirements,
+                None,
             )
             .await
         })

@@ -132,13 +132,11 @@ async fn requeue_abandoned(state: &AppState, lease: chrono::Duration) -> Result<
 async fn schedule_maintenance(state: &AppState) -> Result<()> {
     let mut request = Enqueue::new(JobPayload::PurgeExpiredSessions);
     request.dedupe_key = Some(JobPayload::PurgeExpiredSessions.kind().to_owned());
-    let jobs = state.jobs.clone();
-    state
+    let job = state
         .db
-        .transaction(async |conn| queue::enqueue(conn, &jobs, request).await)
+        .transaction(async |conn| queue::enqueue(conn, request).await)
         .await?;
-    state.jobs.wake_worker();
-    Ok(())
+    state.jobs.enqueued(&state.db, &job).await
 }
 
 async fn execute(state: AppState, job: Job) {

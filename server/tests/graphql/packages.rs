@@ -234,3 +234,162 @@ async fn local_repositories_need_the_setting(app: TestApp) {
     );
     drop(app);
 }
+
+both_backends!(
+    custom_packages_publish_their_definition,
+    vcs_packages_can_be_pointed_elsewhere,
+    organization_subscriptions_stream_jobs_and_package_updates,
+);
+
+async fn custom_packages_publish_their_definition(app: TestApp) {
+    let owner = app.user("owner").await;
+    let token = app.organization_with_token(&owner, "acme").await;
+    let create = "mutation($d: String!) { createCustomPackage(organization: \"acme\", definition: $d) { id } }";
+    let definition = json!({ "type": "package", "package": [
+        { "name": "acme/legacy", "version": "1.0.0", "description": "Old code",
+          "dist": { "type": "zip", "url": "https://downloads.example.com/legacy-1.0.0.zip", "shasum": "" } },
+        { "name": "acme/legacy", "version": "1.1.0",
+          "dist": { "type": "zip", "url": "https://downloads.example.com/legacy-1.1.0.zip" } },
+    ]});
+    let job_id = owner
+        .graphql(create, json!({ "d": definition.to_string() }))
+        .await
+        .data()["createCustomPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job_id).await["status"], "SUCCESS");
+
+    let http = reqwest::Client::new();
+    let p2: serde_json::Value = http
+        .get(format!("{}/acme/p2/acme/legacy.json", app.base_url))
+        .basic_auth("token", Some(&token))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let versions = p2["packages"]["acme/legacy"].as_array().unwrap();
+    assert_eq!(versions[0]["version"], "1.1.0");
+    assert_eq!(
+        versions[0]["dist"]["url"],
+        "https://downloads.example.com/legacy-1.1.0.zip"
+    );
+
+    let bad = owner
+        .graphql(create, json!({ "d": "{\"name\": \"acme/x\"}" }))
+        .await;
+    assert_eq!(bad.error_code(), "BAD_USER_INPUT");
+    assert_eq!(bad.error_field(), Some("definition"));
+    let taken = owner
+        .graphql(create, json!({ "d": definition.to_string() }))
+        .await;
+    assert_eq!(taken.error_code(), "CONFLICT");
+
+    let renamed = json!({ "name": "acme/other", "version": "1.0.0", "dist": { "type": "zip", "url": "https://x.example/a.zip" } });
+    let edit = "mutation($d: String!) { editCustomPackage(organization: \"acme\", name: \"acme/legacy\", definition: $d) { id } }";
+    let refused = owner
+        .graphql(edit, json!({ "d": renamed.to_string() }))
+        .await;
+    assert_eq!(refused.error_field(), Some("definition"));
+    let fewer = json!({ "name": "acme/legacy", "version": "2.0.0", "dist": { "type": "zip", "url": "https://x.example/2.zip" } });
+    let job_id = owner
+        .graphql(edit, json!({ "d": fewer.to_string() }))
+        .await
+        .data()["editCustomPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job_id).await["status"], "SUCCESS");
+    let listed = owner
+        .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/legacy\") { kind versions { nodes { version } } } } }", json!({}))
+        .await;
+    assert_eq!(
+        listed.data()["organization"]["package"],
+        json!({ "kind": "CUSTOM", "versions": { "nodes": [{ "version": "2.0.0" }] } })
+    );
+}
+
+async fn vcs_packages_can_be_pointed_elsewhere(app: TestApp) {
+    let owner = organization(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = GitRepo::init(&dir.path().join("one"), "main");
+    first.commit(
+        &[("composer.json", &library_manifest("acme/lib", "A", &[]))],
+        "one",
+    );
+    first.tag("1.0.0");
+    assert_eq!(add(&app, &owner, &first.url()).await["status"], "SUCCESS");
+    let moved = GitRepo::init(&dir.path().join("moved"), "main");
+    moved.commit(
+        &[("composer.json", &library_manifest("acme/lib", "A", &[]))],
+        "moved",
+    );
+    moved.tag("2.0.0");
+    let edit = "mutation($u: String!) { editVcsPackage(organization: \"acme\", name: \"acme/lib\", url: $u) { id } }";
+    let job_id = owner
+        .graphql(edit, json!({ "u": moved.url() }))
+        .await
+        .data()["editVcsPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job_id).await["status"], "SUCCESS");
+    let versions = owner
+        .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/lib\") { repositoryUrl versions { nodes { version } } } } }", json!({}))
+        .await;
+    let package = &versions.data()["organization"]["package"];
+    assert_eq!(package["repositoryUrl"], moved.url());
+    assert_eq!(
+        package["versions"]["nodes"],
+        json!([{ "version": "2.0.0" }, { "version": "dev-main" }])
+    );
+    let bad = owner.graphql(edit, json!({ "u": "nope" })).await;
+    assert_eq!(bad.error_field(), Some("url"));
+}
+
+async fn organization_subscriptions_stream_jobs_and_package_updates(app: TestApp) {
+    use crate::support::websocket::{next_payload, subscribe};
+    let owner = organization(&app).await;
+    let (_, token) = app.token_client(&owner).await;
+    let mut jobs = subscribe(
+        &app.base_url,
+        &token,
+        "subscription { organizationJobs(urlName: \"acme\") { status } }",
+    )
+    .await;
+    let mut updates = subscribe(
+        &app.base_url,
+        &token,
+        "subscription { packageUpdated(urlName: \"acme\") { name } }",
+    )
+    .await;
+    // Subscriptions are registered once the server answers the subscribe message; a
+    // query over the same server afterwards orders them before the job below.
+    owner.graphql("{ viewer { id } }", json!({})).await.data();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let repo = GitRepo::init(dir.path(), "main");
+    repo.commit(
+        &[("composer.json", &library_manifest("acme/live", "L", &[]))],
+        "live",
+    );
+    assert_eq!(add(&app, &owner, &repo.url()).await["status"], "SUCCESS");
+
+    let mut statuses = Vec::new();
+    while statuses.last() != Some(&json!("SUCCESS")) {
+        statuses.push(next_payload(&mut jobs).await.unwrap()["organizationJobs"]["status"].clone());
+    }
+    assert_eq!(statuses.first(), Some(&json!("QUEUED")), "{statuses:?}");
+    assert_eq!(
+        next_payload(&mut updates).await.unwrap()["packageUpdated"]["name"],
+        "acme/live"
+    );
+
+    let stranger = app.user("stranger").await;
+    let (_, strangers) = app.token_client(&stranger).await;
+    let mut denied = subscribe(
+        &app.base_url,
+        &strangers,
+        "subscription { organizationJobs(urlName: \"acme\") { status } }",
+    )
+    .await;
+    let denial = crate::support::websocket::next_message(&mut denied).await;
+    assert_eq!(denial["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND", "{denial}");
+}

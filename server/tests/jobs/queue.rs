@@ -30,10 +30,9 @@ async fn quiet(mut app: TestApp) -> TestApp {
 }
 
 async fn enqueue(app: &TestApp, request: Enqueue) -> packyard::db::rows::Job {
-    let jobs_handle = app.state.jobs.clone();
     app.state
         .db
-        .transaction(async |conn| queue::enqueue(conn, &jobs_handle, request).await)
+        .transaction(async |conn| queue::enqueue(conn, request).await)
         .await
         .unwrap()
 }

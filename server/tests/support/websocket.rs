@@ -49,6 +49,11 @@ pub async fn next_payload(socket: &mut Socket) -> Option<Value> {
     }
 }
 
+/// The next protocol message, whatever its type.
+pub async fn next_message(socket: &mut Socket) -> Value {
+    receive(socket).await
+}
+
 async fn send(socket: &mut Socket, message: Value) {
     socket
         .send(Message::Text(message.to_string().into()))

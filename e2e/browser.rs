@@ -153,3 +153,169 @@ async fn signing_in_shows_the_organizations() {
     client.close().await.unwrap();
     outcome
 }
+
+/// Add package form → the job's live progress bar → the package page with its versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adding_a_package_shows_its_versions_while_the_job_runs() {
+    use crate::support::git::{GitRepo, library_manifest};
+
+    let sources = tempfile::tempdir().unwrap();
+    let repo = GitRepo::init(&sources.path().join("acme-lib"), "main");
+    repo.commit(
+        &[(
+            "composer.json",
+            &library_manifest("acme/lib", "Acme\\Lib", &[]),
+        )],
+        "First release",
+    );
+    repo.tag("v1.0.0");
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        dir.path(),
+        None,
+        &[("PACKYARD_ALLOW_LOCAL_REPOSITORIES", "true")],
+    )
+    .await;
+    let password = server.first_admin_password().unwrap();
+    let token = server.admin_token(&password).await;
+    let created = server
+        .graphql(
+            Some(&token),
+            "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+            json!({}),
+        )
+        .await;
+    assert!(created.get("errors").is_none(), "{created}");
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        // Sign in through the login page; it moves on to the organization list.
+        client
+            .goto(&format!("{}/login", server.base_url))
+            .await
+            .unwrap();
+        wait_for(&client, "input[name=username]")
+            .await
+            .send_keys("admin")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("input[name=password]"))
+            .await
+            .unwrap()
+            .send_keys(&password)
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "ul.org-list").await;
+
+        client
+            .goto(&format!("{}/orgs/acme/packages/new", server.base_url))
+            .await
+            .unwrap();
+        let url_input = wait_for(&client, "input[name=url]").await;
+        // Record what the page's websockets receive, to tell the subscription's updates
+        // from the HTTP fallback the page also has.
+        client
+            .execute(
+                "const Native = window.WebSocket;
+                 window.receivedOverWebsocket = [];
+                 window.WebSocket = function (url, protocols) {
+                     const socket = new Native(url, protocols);
+                     socket.addEventListener('message', (event) =>
+                         window.receivedOverWebsocket.push(event.data));
+                     return socket;
+                 };
+                 Object.assign(window.WebSocket, Native);
+                 window.WebSocket.prototype = Native.prototype;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        url_input.send_keys(&repo.url()).await.unwrap();
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+
+        // The progress bar follows the job over the subscription until it succeeds.
+        let progress = wait_for(&client, ".job-progress").await;
+        let status = progress.attr("data-status").await.unwrap().unwrap();
+        assert!(
+            ["QUEUED", "RUNNING", "SUCCESS"].contains(&status.as_str()),
+            "{status}"
+        );
+        let percent: i64 = progress
+            .attr("data-progress")
+            .await
+            .unwrap()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0..=100).contains(&percent), "{percent}");
+        let done = wait_for(&client, ".job-progress[data-status=SUCCESS]").await;
+        assert_eq!(
+            done.attr("data-progress").await.unwrap().as_deref(),
+            Some("100")
+        );
+
+        // Then the package's page opens, with the versions the job read.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let url = client.current_url().await.unwrap();
+            if url.path() == "/orgs/acme/packages/acme/lib" {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the package page did not open: {url}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let table = wait_for(&client, "table.versions").await;
+        let mut versions = Vec::new();
+        for row in table.find_all(Locator::Css("tbody tr")).await.unwrap() {
+            let first = row.find(Locator::Css("td")).await.unwrap();
+            versions.push(first.text().await.unwrap());
+        }
+        assert_eq!(versions, ["v1.0.0", "dev-main"]);
+        let install = wait_for(&client, ".install-command pre").await;
+        assert_eq!(install.text().await.unwrap(), "composer require acme/lib");
+
+        // The progress came from the jobUpdated subscription over /graphql/ws.
+        let received = client
+            .execute("return window.receivedOverWebsocket", vec![])
+            .await
+            .unwrap();
+        let updates: Vec<serde_json::Value> = received
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|message| serde_json::from_str(message.as_str().unwrap()).unwrap())
+            .filter(|message: &serde_json::Value| message["type"] == "next")
+            .collect();
+        assert!(
+            updates
+                .iter()
+                .any(|update| update["payload"]["data"]["jobUpdated"]["status"] == "SUCCESS"),
+            "{received:#}"
+        );
+
+        // The whole page, versions included.
+        client.set_window_size(1280, 1500).await.unwrap();
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("package.png"), screenshot).unwrap();
+    }
+    .await;
+    client.close().await.unwrap();
+    outcome
+}

@@ -2,14 +2,19 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{
-    Outlet, ProtectedParentRoute, ProtectedRoute, Route, Router, Routes,
+    Outlet, ParentRoute, ProtectedParentRoute, ProtectedRoute, Route, Router, Routes,
 };
 use leptos_router::path;
 
 use crate::components::{AppShell, SessionPending};
 use crate::pages::NotFoundPage;
 use crate::pages::auth::LoginPage;
-use crate::pages::organizations::{NewOrganizationPage, OrganizationPage, OrganizationsPage};
+use crate::pages::credentials::CredentialsTab;
+use crate::pages::organizations::{
+    MembersTab, NewOrganizationPage, OrganizationArea, OrganizationsPage,
+};
+use crate::pages::packages::{AddPackagePage, PackagePage, PackagesTab};
+use crate::pages::tokens::TokensTab;
 use crate::session::Session;
 
 #[component]
@@ -42,7 +47,18 @@ pub fn App() -> impl IntoView {
                 >
                     <Route path=path!("") view=OrganizationsPage />
                     <Route path=path!("organizations/new") view=NewOrganizationPage />
-                    <Route path=path!("orgs/:url_name") view=OrganizationPage />
+                    // An organization's area: its header and tabs around the tab's page.
+                    <ParentRoute path=path!("orgs/:url_name") view=OrganizationArea>
+                        <Route path=path!("") view=PackagesTab />
+                        // Before `packages/:id`: the first route that matches wins.
+                        <Route path=path!("packages/new") view=AddPackagePage />
+                        <Route path=path!("packages/:vendor/:name") view=PackagePage />
+                        // A package without a name yet (`#id` in the API).
+                        <Route path=path!("packages/:id") view=PackagePage />
+                        <Route path=path!("tokens") view=TokensTab />
+                        <Route path=path!("credentials") view=CredentialsTab />
+                        <Route path=path!("members") view=MembersTab />
+                    </ParentRoute>
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -6,6 +6,7 @@ mod app;
 mod components;
 mod pages;
 mod session;
+mod timer;
 
 fn main() {
     // A panic in the wasm otherwise shows up as an opaque "unreachable" trap.

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::sealing::Sealer;
@@ -51,8 +52,17 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
+    // Uploads come through GraphQL: its body may be as large as the largest archive.
+    let graphql_body_limit = usize::try_from(state.config.max_upload_bytes())
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
     Router::new()
-        .route("/graphql", get(web::graphiql).post(graphql::http))
+        .route(
+            "/graphql",
+            get(web::graphiql)
+                .post(graphql::http)
+                .layer(RequestBodyLimitLayer::new(graphql_body_limit)),
+        )
         .route("/graphql/ws", get(graphql::websocket))
         .route("/health", get(health))
         .route("/{organization}/packages.json", get(repository::root))

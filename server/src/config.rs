@@ -56,6 +56,8 @@ pub struct Config {
     /// Whether packages may be read from `file://` URLs and local paths. Off by default:
     /// on a shared registry it would let users read any repository on the server.
     pub allow_local_repositories: bool,
+    /// Largest accepted upload (artifact archives), in MiB.
+    pub max_upload_mib: u64,
 }
 
 const FIELDS: &[&str] = &[
@@ -73,6 +75,7 @@ const FIELDS: &[&str] = &[
     "login_throttle_minutes",
     "secret_key",
     "allow_local_repositories",
+    "max_upload_mib",
 ];
 
 impl Default for Config {
@@ -93,6 +96,7 @@ impl Default for Config {
             login_throttle_minutes: 15,
             secret_key: None,
             allow_local_repositories: false,
+            max_upload_mib: 64,
         }
     }
 }
@@ -162,6 +166,10 @@ impl Config {
                 format!("http://{host}:{}", self.listen.port())
             }
         }
+    }
+
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_mib.saturating_mul(1024 * 1024)
     }
 
     /// Session cookies get `Secure` when Packyard is reached over https.

@@ -2,7 +2,7 @@
 //! that asks for a field the schema lacks fails to compile.
 
 use graphql_client::GraphQLQuery;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 // graphql_client tracks the `.graphql` query files but not the schema: including it here
 // makes cargo re-check every operation when the server regenerates `schema.graphql`.
@@ -29,6 +29,180 @@ impl OrganizationRole {
             Self::Owner => "Owner",
             Self::Member => "Member",
             Self::Unknown => "Other",
+        }
+    }
+}
+
+/// `JobStatus`, shared by the job subscription, the package page and the package list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Success,
+    Error,
+    /// A status added to the server after this build.
+    #[serde(other)]
+    Unknown,
+}
+
+impl JobStatus {
+    /// As in the schema: `QUEUED`, `RUNNING`, `SUCCESS`, `ERROR` (the browser tests' hook
+    /// `data-status` carries this).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "QUEUED",
+            Self::Running => "RUNNING",
+            Self::Success => "SUCCESS",
+            Self::Error => "ERROR",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Queued => "Queued",
+            Self::Running => "Running",
+            Self::Success => "Succeeded",
+            Self::Error => "Failed",
+            Self::Unknown => "Unknown",
+        }
+    }
+
+    /// The badge colour class for this status.
+    pub fn badge_class(self) -> &'static str {
+        match self {
+            Self::Queued => "badge badge-neutral",
+            Self::Running => "badge badge-info",
+            Self::Success => "badge badge-success",
+            Self::Error => "badge badge-danger",
+            Self::Unknown => "badge",
+        }
+    }
+
+    /// SUCCESS or ERROR: the subscription ends after one of these.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Success | Self::Error)
+    }
+}
+
+/// `PackageKind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PackageKind {
+    Vcs,
+    Custom,
+    Artifact,
+    #[serde(other)]
+    Unknown,
+}
+
+impl PackageKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Vcs => "Git",
+            Self::Custom => "Custom",
+            Self::Artifact => "Artifact",
+            Self::Unknown => "Other",
+        }
+    }
+}
+
+/// `TokenAccess`: what an organization token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TokenAccess {
+    Read,
+    Update,
+    /// Received only; never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+impl TokenAccess {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Read => "Read",
+            Self::Update => "Update",
+            Self::Unknown => "Other",
+        }
+    }
+}
+
+/// `CredentialType`: how a credential authenticates to a code host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CredentialType {
+    HttpBasic,
+    GithubOauth,
+    GitlabToken,
+    BitbucketAppPw,
+    SshKey,
+    HttpHeader,
+    Magento,
+    /// Received only; never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Which secret inputs a credential type takes (`createCredential`'s rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialSecret {
+    UsernamePassword,
+    Token,
+    PrivateKey,
+}
+
+impl CredentialType {
+    /// The types a user can pick, in the order the form offers them.
+    pub const ALL: [Self; 7] = [
+        Self::HttpBasic,
+        Self::GithubOauth,
+        Self::GitlabToken,
+        Self::BitbucketAppPw,
+        Self::SshKey,
+        Self::HttpHeader,
+        Self::Magento,
+    ];
+
+    /// The schema's name, used as the `<select>` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HttpBasic => "HTTP_BASIC",
+            Self::GithubOauth => "GITHUB_OAUTH",
+            Self::GitlabToken => "GITLAB_TOKEN",
+            Self::BitbucketAppPw => "BITBUCKET_APP_PW",
+            Self::SshKey => "SSH_KEY",
+            Self::HttpHeader => "HTTP_HEADER",
+            Self::Magento => "MAGENTO",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    pub fn from_str(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::HttpBasic => "HTTP basic",
+            Self::GithubOauth => "GitHub token",
+            Self::GitlabToken => "GitLab token",
+            Self::BitbucketAppPw => "Bitbucket app password",
+            Self::SshKey => "SSH key",
+            Self::HttpHeader => "HTTP header",
+            Self::Magento => "Magento",
+            Self::Unknown => "Other",
+        }
+    }
+
+    pub fn secret(self) -> CredentialSecret {
+        match self {
+            Self::HttpBasic | Self::BitbucketAppPw | Self::Magento | Self::Unknown => {
+                CredentialSecret::UsernamePassword
+            }
+            Self::GithubOauth | Self::GitlabToken | Self::HttpHeader => CredentialSecret::Token,
+            Self::SshKey => CredentialSecret::PrivateKey,
         }
     }
 }
@@ -77,11 +251,11 @@ pub struct CreateOrganization;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
-    query_path = "src/api/queries/organization_page.graphql",
+    query_path = "src/api/queries/organization_header.graphql",
     response_derives = "Debug, Clone, PartialEq",
     extern_enums("OrganizationRole")
 )]
-pub struct OrganizationPage;
+pub struct OrganizationHeader;
 
 #[derive(GraphQLQuery)]
 #[graphql(
@@ -91,3 +265,131 @@ pub struct OrganizationPage;
     extern_enums("OrganizationRole")
 )]
 pub struct OrganizationMembers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "PackageKind")
+)]
+pub struct OrganizationPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_vcs_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateVcsPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/package_page.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "PackageKind")
+)]
+pub struct PackagePage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/package_versions.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct PackageVersions;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/update_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct UpdatePackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemovePackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/job_updated.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus")
+)]
+pub struct JobUpdated;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/job.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus")
+)]
+pub struct Job;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_tokens.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("TokenAccess")
+)]
+pub struct OrganizationTokens;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_token.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("TokenAccess")
+)]
+pub struct CreateToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/regenerate_token.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RegenerateToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_token.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_credentials.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("CredentialType")
+)]
+pub struct OrganizationCredentials;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_credential.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("CredentialType")
+)]
+pub struct CreateCredential;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_credential.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveCredential;

@@ -104,3 +104,173 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A labelled multi-line input (e.g. a private key), with its own error line.
+#[component]
+pub fn TextAreaField(
+    label: &'static str,
+    /// The textarea's `name`, also its `id`.
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(default = 6)] rows: u32,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label for=name>{label}</label>
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                placeholder=placeholder
+                required=required
+                spellcheck="false"
+                autocomplete="off"
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event))
+            ></textarea>
+            {hint.map(|hint| view! { <p class="field-hint">{hint}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="form-error" id=error_id.clone() role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// A labelled `<select>` of `(value, label)` options bound to `value`.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    /// The select's `name`, also its `id`.
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label for=name>{label}</label>
+            <select
+                id=name
+                name=name
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                on:change=move |event| value.set(event_target_value(&event))
+                prop:value=move || value.get()
+            >
+                <For
+                    each=move || options.get()
+                    key=|(option, label)| (option.clone(), label.clone())
+                    children=move |(option, label)| {
+                        let selected = {
+                            let option = option.clone();
+                            move || value.with(|value| *value == option)
+                        };
+                        view! {
+                            <option value=option selected=selected>
+                                {label}
+                            </option>
+                        }
+                    }
+                />
+            </select>
+            {hint.map(|hint| view! { <p class="field-hint">{hint}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="form-error" id=error_id.clone() role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// A destructive action guarded by typing a phrase (a package name, a token's
+/// description): the button is enabled only once the input matches exactly.
+#[component]
+pub fn TypedConfirmation(
+    /// What must be typed.
+    #[prop(into)]
+    phrase: String,
+    /// The button's label, e.g. "Remove package".
+    action_label: &'static str,
+    /// The button's label while `pending`.
+    pending_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    /// Runs when the confirmed button is pressed.
+    on_confirm: impl Fn() + 'static,
+    /// Offers a "Cancel" button when given.
+    #[prop(optional)]
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let matches = {
+        let phrase = phrase.clone();
+        move || typed.with(|typed| typed.trim() == phrase)
+    };
+    let confirmed = matches.clone();
+    view! {
+        <form
+            class="typed-confirmation"
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                if confirmed() && !pending.get_untracked() {
+                    on_confirm();
+                }
+            }
+        >
+            <label for="confirmation">
+                "Type " <code class="confirm-phrase">{phrase.clone()}</code> " to confirm."
+            </label>
+            <div class="confirm-row">
+                <input
+                    id="confirmation"
+                    name="confirmation"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    bind:value=typed
+                />
+                <button
+                    type="submit"
+                    class="button button-danger"
+                    disabled=move || !matches() || pending.get()
+                >
+                    {move || if pending.get() { pending_label } else { action_label }}
+                </button>
+                {on_cancel
+                    .map(|cancel| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button-quiet"
+                                on:click=move |_| cancel.run(())
+                            >
+                                "Cancel"
+                            </button>
+                        }
+                    })}
+            </div>
+        </form>
+    }
+}

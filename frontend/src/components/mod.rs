@@ -1,13 +1,19 @@
 //! Pieces shared by several pages.
 
 mod form;
+mod job_progress;
 mod layout;
 mod paging;
+mod snippet;
 mod status;
 mod timestamp;
 
-pub use form::{FormError, TextField, field_error, form_error};
+pub use form::{
+    FormError, SelectField, TextAreaField, TextField, TypedConfirmation, field_error, form_error,
+};
+pub use job_progress::{JobProgress, JobState};
 pub use layout::AppShell;
 pub use paging::{GrowingList, Page, ShowMore};
+pub use snippet::Snippet;
 pub use status::{ErrorPanel, Loading, SessionPending};
 pub use timestamp::Timestamp;

@@ -1,7 +1,10 @@
 //! One folder per area of the dashboard, mirroring the GraphQL domains.
 
 pub mod auth;
+pub mod credentials;
 mod not_found;
 pub mod organizations;
+pub mod packages;
+pub mod tokens;
 
 pub use not_found::NotFoundPage;

@@ -1,5 +1,6 @@
 //! The Composer repository: version rules and metadata rendering (later dists, notify, audit).
 
+pub mod artifact;
 pub mod custom;
 pub mod metadata;
 pub mod publish;

@@ -20,7 +20,7 @@ use crate::auth::Actor;
 use crate::db::rows::Organization;
 use crate::db::schema::{package_downloads, package_versions, packages};
 use crate::db_run;
-use crate::domain::{api_tokens, organization_tokens, organizations};
+use crate::domain::{api_tokens, artifacts, organization_tokens, organizations};
 use crate::error::{Error, Result};
 use crate::jobs::update_package::dist_key;
 
@@ -217,19 +217,23 @@ pub async fn dist(
                 .filter(packages::organization_id.eq(organization_id))
                 .filter(packages::name.eq(&package_name))
                 .filter(package_versions::dist_reference.eq(reference))
-                .select(packages::id)
-                .first::<i64>(conn)
+                .select((packages::id, packages::kind))
+                .first::<(i64, String)>(conn)
                 .await
                 .optional()?
         }))
     }
     .await;
-    let package_id = match found {
-        Ok(Some(id)) => id,
+    let key = match found {
+        // Uploaded archives are stored per organization; built ones per package.
+        Ok(Some((_, kind))) if kind == "artifact" => {
+            artifacts::blob_key(organization.id, reference)
+        }
+        Ok(Some((package_id, _))) => dist_key(package_id, reference),
         Ok(None) => return not_found(&format!("{package_name} {reference}")),
         Err(error) => return error.into_response(),
     };
-    match state.blobs.open(&dist_key(package_id, reference)).await {
+    match state.blobs.open(&key).await {
         Ok(Some((file, length))) => {
             let stream = tokio_util::io::ReaderStream::new(file);
             let mut response = Body::from_stream(stream).into_response();

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, composer_documents, credentials, jobs, memberships, organization_tokens,
+    api_tokens, artifacts, composer_documents, credentials, jobs, memberships, organization_tokens,
     organizations, package_versions, packages, sessions, users,
 };
 
@@ -280,4 +280,34 @@ pub struct NewOrganizationToken<'a> {
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = artifacts)]
+pub struct Artifact {
+    pub id: i64,
+    pub organization_id: i64,
+    pub package_id: Option<i64>,
+    pub file_name: String,
+    pub sha1: String,
+    pub size: i64,
+    pub package_name: String,
+    pub version: String,
+    pub manifest: String,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = artifacts)]
+pub struct NewArtifact<'a> {
+    pub organization_id: i64,
+    pub file_name: &'a str,
+    pub sha1: &'a str,
+    pub size: i64,
+    pub package_name: &'a str,
+    pub version: &'a str,
+    pub manifest: &'a str,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
 }

@@ -184,6 +184,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    artifacts (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        package_id -> Nullable<BigInt>,
+        file_name -> Text,
+        sha1 -> Text,
+        size -> BigInt,
+        package_name -> Text,
+        version -> Text,
+        manifest -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(package_versions -> packages (package_id));
 diesel::joinable!(package_requirements -> packages (package_id));
 diesel::joinable!(packages -> organizations (organization_id));
@@ -205,4 +221,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     package_downloads,
     users,
     memberships,
+    artifacts,
 );

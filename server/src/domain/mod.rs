@@ -3,6 +3,7 @@
 //! GraphQL, REST and the CLI call these and hold no rules of their own.
 
 pub mod api_tokens;
+pub mod artifacts;
 pub mod credentials;
 pub mod jobs;
 pub mod organization_tokens;

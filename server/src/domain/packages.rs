@@ -15,6 +15,10 @@ use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
 use crate::jobs::{JobPayload, Jobs};
 
+diesel::define_sql_function! {
+    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
 /// Settings the package rules depend on.
 #[derive(Debug, Clone, Copy)]
 pub struct SourcePolicy {
@@ -259,7 +263,11 @@ async fn ensure_name_free(
 }
 
 /// Queues a re-read of the package's source; joins one already waiting.
-async fn enqueue_update(conn: &mut DbConn, actor: &Actor, package: &Package) -> Result<Job> {
+pub(crate) async fn enqueue_update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    package: &Package,
+) -> Result<Job> {
     let mut request = Enqueue::new(JobPayload::UpdatePackage {
         package_id: package.id,
     });
@@ -371,10 +379,16 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<Package>> {
     let organization_id = organization.organization.id;
-    let pattern = query
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+    // Case-insensitive on both backends (PostgreSQL's LIKE is case-sensitive), with the
+    // query's own `%`, `_` and `\` matched literally.
+    let pattern = query.map(str::trim).filter(|q| !q.is_empty()).map(|q| {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
     let (rows, total) = db_run!(conn: {
         let filtered = || {
             let mut query = packages::table
@@ -382,10 +396,11 @@ pub async fn list(
                 .into_boxed();
             if let Some(pattern) = &pattern {
                 query = query.filter(
-                    packages::name
+                    lower(packages::name)
                         .like(pattern.clone())
-                        .or(packages::description.like(pattern.clone()))
-                        .or(packages::repository_url.like(pattern.clone())),
+                        .escape('\\')
+                        .or(lower(packages::description).like(pattern.clone()).escape('\\'))
+                        .or(lower(packages::repository_url).like(pattern.clone()).escape('\\')),
                 );
             }
             query

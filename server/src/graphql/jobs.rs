@@ -68,6 +68,20 @@ impl JobView {
         self.0.last_error.as_deref()
     }
 
+    /// The package a package job reads (null for other jobs, or once it was removed).
+    async fn package(&self, ctx: &Context<'_>) -> Result<Option<PackageView>> {
+        let (Some(organization_id), Ok(JobPayload::UpdatePackage { package_id })) = (
+            self.0.organization_id,
+            serde_json::from_str::<JobPayload>(&self.0.payload),
+        ) else {
+            return Ok(None);
+        };
+        let mut conn = state(ctx).db.get().await?;
+        Ok(packages::find_by_id(&mut conn, organization_id, package_id)
+            .await?
+            .map(PackageView))
+    }
+
     /// What the job did, line by line (e.g. refs it skipped and why).
     async fn log(&self) -> &str {
         &self.0.log

@@ -2,6 +2,7 @@
 //! of our errors. One module per resource holds its thin resolvers over `domain/`.
 
 mod api_tokens;
+mod artifacts;
 mod connection;
 mod credentials;
 mod errors;
@@ -45,6 +46,7 @@ pub struct Mutation(
     packages::PackageMutation,
     organization_tokens::OrganizationTokenMutation,
     credentials::CredentialMutation,
+    artifacts::ArtifactMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -96,6 +96,16 @@ impl PackageView {
         ))
     }
 
+    /// The uploaded archives of an artifact package.
+    async fn artifacts(&self, ctx: &Context<'_>) -> Result<Vec<super::artifacts::ArtifactView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let artifacts = crate::domain::artifacts::list(&mut conn, &self.0).await?;
+        Ok(artifacts
+            .into_iter()
+            .map(super::artifacts::ArtifactView)
+            .collect())
+    }
+
     /// Packages of the organization that require this one.
     async fn dependents(&self, ctx: &Context<'_>) -> Result<Vec<PackageView>> {
         let mut conn = state(ctx).db.get().await?;

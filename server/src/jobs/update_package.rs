@@ -41,6 +41,9 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
     if package.kind == "custom" {
         return publish_custom(context, &package, &organization).await;
     }
+    if package.kind == "artifact" {
+        return publish_artifacts(context, &package, &organization).await;
+    }
     let Some(url) = package
         .repository_url
         .clone()
@@ -226,17 +229,7 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
     }
 
     context.progress(90, "publishing").await?;
-    let description = scanned
-        .iter()
-        .find(|v| v.is_default_branch)
-        .or_else(|| <[ScannedVersion]>::first(&scanned))
-        .and_then(|v| v.manifest.as_ref())
-        .map(|m| {
-            (
-                m.description().map(str::to_owned),
-                m.package_type().map(str::to_owned),
-            )
-        });
+    let description = summary_of(&rows);
     let requirements: HashSet<String> =
         rows.iter().flat_map(|row| requires_of(&row.data)).collect();
     let default_branch = refs.default_branch.clone();
@@ -270,6 +263,99 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
         Err(Error::Conflict { message, .. }) => Err(PermanentFailure(message).into()),
         Err(other) => Err(other.into()),
     }
+}
+
+/// An artifact package's versions are its attached archives, served as uploaded.
+async fn publish_artifacts(
+    context: &JobContext,
+    package: &Package,
+    organization: &Organization,
+) -> anyhow::Result<()> {
+    context.progress(30, "reading the archives").await?;
+    let mut conn = context.state.db.get().await?;
+    let archives = crate::domain::artifacts::list(&mut conn, package).await?;
+    drop(conn);
+    let package_name = package.name.clone().unwrap_or_default();
+    if archives.is_empty() {
+        return Err(PermanentFailure(format!("{package_name} has no artifacts")).into());
+    }
+    let urls = RepositoryUrls {
+        public_url: context.state.config.public_url(),
+    };
+    let now = db::now();
+    let mut rows = Vec::with_capacity(archives.len());
+    for archive in &archives {
+        let manifest = metadata::validate_composer_json(archive.manifest.as_bytes())
+            .map_err(|error| PermanentFailure(format!("{}: {error}", archive.file_name)))?;
+        let normalized = version::normalize(&archive.version)
+            .map_err(|error| PermanentFailure(format!("{}: {error}", archive.file_name)))?;
+        let record = VersionRecord {
+            name: package_name.clone(),
+            version: archive.version.clone(),
+            version_normalized: normalized.clone(),
+            time: archive.created_at.and_utc(),
+            manifest,
+            source: None,
+            dist: Some(Dist {
+                url: urls.dist(organization, &package_name, &archive.sha1),
+                reference: archive.sha1.clone(),
+                shasum: archive.sha1.clone(),
+            }),
+            default_branch: false,
+        };
+        rows.push(NewPackageVersion {
+            package_id: package.id,
+            version: archive.version.clone(),
+            stability: parse_stability(&normalized).as_str().to_owned(),
+            version_normalized: normalized,
+            ref_name: Some(archive.file_name.clone()),
+            source_reference: None,
+            dist_reference: Some(archive.sha1.clone()),
+            dist_sha1: Some(archive.sha1.clone()),
+            released_at: archive.created_at,
+            is_default_branch: false,
+            data: serde_json::to_string(&metadata::version_object(&record)?)?,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    let newest = archives
+        .last()
+        .and_then(|a| metadata::validate_composer_json(a.manifest.as_bytes()).ok());
+    let description = newest.map(|m| {
+        (
+            m.description().map(str::to_owned),
+            m.package_type().map(str::to_owned),
+        )
+    });
+    let requirements: HashSet<String> =
+        rows.iter().flat_map(|row| requires_of(&row.data)).collect();
+    context.progress(80, "publishing").await?;
+    let count = context
+        .state
+        .db
+        .transaction(async |conn| {
+            save(
+                conn,
+                &urls,
+                organization,
+                package,
+                &package_name,
+                rows,
+                description,
+                requirements,
+                None,
+            )
+            .await
+        })
+        .await?;
+    context
+        .progress(
+            100,
+            &format!("published {count} versions of {package_name}"),
+        )
+        .await?;
+    Ok(())
 }
 
 /// A custom package's versions come from its stored definition, published as written.
@@ -400,6 +486,18 @@ async fn stored_versions(
         .into_iter()
         .map(|row| (row.version_normalized.clone(), row))
         .collect())
+}
+
+/// Description and type of the package: those of its default branch (else its first
+/// version) as published, whether that version was read now or reused.
+fn summary_of(rows: &[NewPackageVersion]) -> Option<(Option<String>, Option<String>)> {
+    let row = rows
+        .iter()
+        .find(|row| row.is_default_branch)
+        .or_else(|| rows.iter().next())?;
+    let data: serde_json::Value = serde_json::from_str(&row.data).ok()?;
+    let text = |key: &str| data.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    Some((text("description"), text("type")))
 }
 
 /// Package names a published version requires; platform requirements (`php`, `ext-*`)

@@ -199,6 +199,17 @@ async fn a_git_repository_becomes_composer_metadata_and_dists(app: TestApp) {
         .clone();
     let job = app.wait_for_job(&owner, &job_id).await;
     assert_eq!(job["status"], "SUCCESS", "{job}");
+    // Refs read before are reused, and the package keeps its description and type.
+    let summary = owner
+        .graphql(
+            "query($id: ID!) { job(id: $id) { package { name description type } } }",
+            json!({ "id": job_id }),
+        )
+        .await;
+    assert_eq!(
+        summary.data()["job"]["package"],
+        json!({ "name": "acme/lib", "description": "The acme/lib library", "type": "library" })
+    );
     let tagged: Value = get(&http, &format!("{base}/p2/acme/lib.json"), Some(&token))
         .await
         .json()

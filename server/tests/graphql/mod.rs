@@ -1,4 +1,5 @@
 mod api_tokens;
+mod artifacts;
 mod jobs;
 mod limits;
 mod organization_tokens;

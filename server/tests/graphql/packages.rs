@@ -391,5 +391,8 @@ async fn organization_subscriptions_stream_jobs_and_package_updates(app: TestApp
     )
     .await;
     let denial = crate::support::websocket::next_message(&mut denied).await;
-    assert_eq!(denial["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND", "{denial}");
+    assert_eq!(
+        denial["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{denial}"
+    );
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::area::initial;
 use super::organization_path;
 use crate::api::operations::{OrganizationRole, ViewerOrganizations, viewer_organizations};
 use crate::api::{ApiError, execute};
@@ -123,12 +124,4 @@ fn OrganizationList(first_page: Page<OrganizationRow>) -> impl IntoView {
         </ul>
         <ShowMore list />
     }
-}
-
-/// The letter on an organization's avatar tile.
-fn initial(name: &str) -> String {
-    name.chars()
-        .next()
-        .map(|first| first.to_uppercase().collect())
-        .unwrap_or_default()
 }

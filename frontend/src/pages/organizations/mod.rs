@@ -1,14 +1,17 @@
-//! Organizations: the ones you belong to, creating one, and one organization's page.
+//! Organizations: the ones you belong to, creating one, and one organization's area
+//! (`/orgs/:url_name`) with its tabs.
 
+mod area;
 mod list;
+mod members;
 mod new;
-mod show;
 
+pub use area::{CurrentOrganization, OrganizationArea, OrganizationInfo};
 pub use list::OrganizationsPage;
+pub use members::MembersTab;
 pub use new::NewOrganizationPage;
-pub use show::OrganizationPage;
 
-/// Where an organization's page lives.
-fn organization_path(url_name: &str) -> String {
+/// Where an organization's area lives.
+pub fn organization_path(url_name: &str) -> String {
     format!("/orgs/{url_name}")
 }

@@ -1,0 +1,232 @@
+//! Artifact packages: versions uploaded as zip archives. An upload is inspected and
+//! stored first (`uploadArtifact`); archives then make a package or join one.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::auth::Actor;
+use crate::composer::artifact;
+use crate::db::rows::{Artifact, Job, NewArtifact, NewPackage, Package};
+use crate::db::schema::{artifacts, packages};
+use crate::db::{self, Db, DbConn};
+use crate::db_run;
+use crate::domain::organizations;
+use crate::error::{Error, Result};
+use crate::jobs::Jobs;
+use crate::storage::BlobStore;
+
+pub fn blob_key(organization_id: i64, sha1: &str) -> String {
+    format!("artifacts/{organization_id}/{sha1}.zip")
+}
+
+pub async fn upload(
+    db: &Db,
+    blobs: &BlobStore,
+    actor: &Actor,
+    organization_url_name: &str,
+    file_name: &str,
+    bytes: &[u8],
+    max_bytes: u64,
+) -> Result<Artifact> {
+    let mut conn = db.get().await?;
+    let organization =
+        organizations::find_for_owner(&mut conn, actor, organization_url_name).await?;
+    drop(conn);
+    let inspected = artifact::inspect(bytes, max_bytes)?;
+    let organization_id = organization.organization.id;
+    // Stored before the row: a row never points at a missing file.
+    blobs
+        .put(&blob_key(organization_id, &inspected.sha1), bytes)
+        .await?;
+    let manifest = serde_json::to_string(inspected.manifest.as_map()).map_err(Error::internal)?;
+    let file_name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let row = NewArtifact {
+        organization_id,
+        file_name: &file_name,
+        sha1: &inspected.sha1,
+        size: bytes.len() as i64,
+        package_name: &inspected.name,
+        version: &inspected.version,
+        manifest: &manifest,
+        created_by: actor.user_id(),
+        created_at: db::now(),
+    };
+    let mut conn = db.get().await?;
+    Ok(db_run!(conn: {
+        diesel::insert_into(artifacts::table)
+            .values(&row)
+            .returning(Artifact::as_returning())
+            .get_result(conn)
+            .await?
+    }))
+}
+
+/// Artifacts of the organization by id, every one of them, or `BAD_USER_INPUT`.
+async fn find_many(conn: &mut DbConn, organization_id: i64, ids: &[i64]) -> Result<Vec<Artifact>> {
+    if ids.is_empty() {
+        return Err(Error::invalid(
+            "artifactIds",
+            "name at least one uploaded artifact",
+        ));
+    }
+    let found: Vec<Artifact> = db_run!(conn: {
+        artifacts::table
+            .filter(artifacts::organization_id.eq(organization_id))
+            .filter(artifacts::id.eq_any(ids))
+            .select(Artifact::as_select())
+            .load(conn)
+            .await?
+    });
+    if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
+        return Err(Error::invalid(
+            "artifactIds",
+            "an artifact is unknown in this organization",
+        ));
+    }
+    Ok(found)
+}
+
+/// The archives must all be versions of one package, each version once.
+fn check_set(artifacts: &[Artifact], package_name: &str) -> Result<()> {
+    let mut versions = std::collections::HashSet::new();
+    for artifact in artifacts {
+        if artifact.package_name != package_name {
+            return Err(Error::invalid(
+                "artifactIds",
+                format!(
+                    "{} contains {}, not {package_name}",
+                    artifact.file_name, artifact.package_name
+                ),
+            ));
+        }
+        let normalized =
+            crate::composer::version::normalize(&artifact.version).map_err(Error::internal)?;
+        if !versions.insert(normalized) {
+            return Err(Error::invalid(
+                "artifactIds",
+                format!("version {} is given twice", artifact.version),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Attaches exactly `artifacts` to the package (others are detached).
+async fn attach(conn: &mut DbConn, package_id: i64, artifacts: &[Artifact]) -> Result<()> {
+    let ids: Vec<i64> = artifacts.iter().map(|a| a.id).collect();
+    db_run!(conn: {
+        diesel::update(artifacts::table.filter(artifacts::package_id.eq(package_id)).filter(artifacts::id.ne_all(&ids)))
+            .set(artifacts::package_id.eq(None::<i64>))
+            .execute(conn)
+            .await?;
+        diesel::update(artifacts::table.filter(artifacts::id.eq_any(&ids)))
+            .set(artifacts::package_id.eq(package_id))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn create_package(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    organization_url_name: &str,
+    artifact_ids: &[i64],
+) -> Result<Job> {
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization_id = organization.organization.id;
+            let chosen = find_many(conn, organization_id, artifact_ids).await?;
+            let name = chosen[0].package_name.clone();
+            check_set(&chosen, &name)?;
+            let taken: i64 = db_run!(conn: {
+                packages::table
+                    .filter(packages::organization_id.eq(organization_id))
+                    .filter(packages::name.eq(&name))
+                    .count()
+                    .get_result(conn)
+                    .await?
+            });
+            if taken > 0 {
+                return Err(Error::conflict(
+                    "artifactIds",
+                    format!("the organization has a package named {name} already"),
+                ));
+            }
+            let now = db::now();
+            let row = NewPackage {
+                organization_id,
+                name: Some(&name),
+                kind: "artifact",
+                repository_url: None,
+                credential_id: None,
+                definition: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let package = db_run!(conn: {
+                diesel::insert_into(packages::table)
+                    .values(&row)
+                    .returning(Package::as_returning())
+                    .get_result(conn)
+                    .await?
+            });
+            attach(conn, package.id, &chosen).await?;
+            super::packages::enqueue_update(conn, actor, &package).await
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await?;
+    Ok(job)
+}
+
+/// `addArtifactToPackage` adds one archive; `editArtifactPackage` replaces the list.
+pub async fn set_package_artifacts(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    organization_url_name: &str,
+    package_name: &str,
+    artifact_ids: &[i64],
+    keep_existing: bool,
+) -> Result<Job> {
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let package = super::packages::find(conn, &organization, package_name).await?;
+            if package.kind != "artifact" {
+                return Err(Error::invalid("name", "not an artifact package"));
+            }
+            let mut chosen = find_many(conn, organization.organization.id, artifact_ids).await?;
+            if keep_existing {
+                let mut existing = list(conn, &package).await?;
+                existing.retain(|a| !artifact_ids.contains(&a.id));
+                chosen.extend(existing);
+            }
+            check_set(&chosen, package.name.as_deref().unwrap_or_default())?;
+            attach(conn, package.id, &chosen).await?;
+            super::packages::enqueue_update(conn, actor, &package).await
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await?;
+    Ok(job)
+}
+
+pub async fn list(conn: &mut DbConn, package: &Package) -> Result<Vec<Artifact>> {
+    let package_id = package.id;
+    Ok(db_run!(conn: {
+        artifacts::table
+            .filter(artifacts::package_id.eq(package_id))
+            .order(artifacts::id.asc())
+            .select(Artifact::as_select())
+            .load(conn)
+            .await?
+    }))
+}

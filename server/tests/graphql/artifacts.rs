@@ -1,0 +1,208 @@
+use std::io::Write;
+
+use serde_json::{Value, json};
+use sha1::Digest;
+
+use crate::both_backends;
+use crate::support::{Client, TestApp};
+
+both_backends!(
+    uploaded_archives_become_an_installable_package,
+    bad_archives_are_refused_with_the_reason
+);
+
+fn archive(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in entries {
+        writer
+            .start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(content.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn release(version: &str) -> Vec<u8> {
+    let manifest = json!({ "name": "acme/tool", "version": version, "description": "A tool", "autoload": { "psr-4": { "Acme\\Tool\\": "src/" } } });
+    archive(&[
+        ("tool/composer.json", &manifest.to_string()),
+        ("tool/src/Tool.php", "<?php\n"),
+    ])
+}
+
+/// A GraphQL multipart request (the spec's `operations` + `map` + file parts).
+async fn upload(client: &Client, organization: &str, bytes: Vec<u8>) -> Value {
+    let operations = json!({
+        "query": "mutation($o: String!, $f: Upload!) { uploadArtifact(organization: $o, file: $f) { id packageName version sha1 } }",
+        "variables": { "o": organization, "f": null },
+    });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.f"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name("tool.zip")
+                .mime_str("application/zip")
+                .unwrap(),
+        );
+    client
+        .http
+        .post(format!("{}/graphql", client.base_url))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn uploaded_archives_become_an_installable_package(app: TestApp) {
+    let owner = app.user("owner").await;
+    let token = app.organization_with_token(&owner, "acme").await;
+    let first_bytes = release("1.0.0");
+    let first = upload(&owner, "acme", first_bytes.clone()).await;
+    assert!(first.get("errors").is_none(), "{first}");
+    let first = &first["data"]["uploadArtifact"];
+    assert_eq!(
+        (first["packageName"].as_str(), first["version"].as_str()),
+        (Some("acme/tool"), Some("1.0.0"))
+    );
+    assert_eq!(first["sha1"], hex::encode(sha1::Sha1::digest(&first_bytes)));
+
+    let job_id = owner
+        .graphql("mutation($ids: [ID!]!) { createArtifactPackage(organization: \"acme\", artifactIds: $ids) { id } }", json!({ "ids": [first["id"]] }))
+        .await
+        .data()["createArtifactPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job_id).await["status"], "SUCCESS");
+
+    let second = upload(&owner, "acme", release("1.1.0")).await;
+    let job_id = owner
+        .graphql(
+            "mutation($id: ID!) { addArtifactToPackage(organization: \"acme\", name: \"acme/tool\", artifactId: $id) { id } }",
+            json!({ "id": second["data"]["uploadArtifact"]["id"] }),
+        )
+        .await
+        .data()["addArtifactToPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job_id).await["status"], "SUCCESS");
+
+    let http = reqwest::Client::new();
+    let p2: Value = http
+        .get(format!("{}/acme/p2/acme/tool.json", app.base_url))
+        .basic_auth("token", Some(&token))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let versions = p2["packages"]["acme/tool"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{p2}");
+    let oldest = versions
+        .iter()
+        .find(|v| v["version"] == "1.0.0")
+        .expect("1.0.0 published");
+    let dist = http
+        .get(oldest["dist"]["url"].as_str().unwrap())
+        .basic_auth("token", Some(&token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dist.status(), 200);
+    assert_eq!(
+        dist.bytes().await.unwrap().to_vec(),
+        first_bytes,
+        "served exactly as uploaded"
+    );
+    let listed = owner
+        .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/tool\") { kind artifacts { version } } } }", json!({}))
+        .await;
+    assert_eq!(
+        listed.data()["organization"]["package"],
+        json!({ "kind": "ARTIFACT", "artifacts": [{ "version": "1.0.0" }, { "version": "1.1.0" }] })
+    );
+}
+
+async fn bad_archives_are_refused_with_the_reason(app: TestApp) {
+    let owner = app.user("owner").await;
+    owner
+        .graphql(
+            "mutation { createOrganization(name: \"acme\") { id } }",
+            json!({}),
+        )
+        .await
+        .data();
+    let manifest = json!({ "name": "acme/tool", "version": "1.0.0" }).to_string();
+    for (bytes, expected) in [
+        (b"definitely not a zip".to_vec(), "not a zip archive"),
+        (archive(&[("README", "no manifest")]), "no composer.json"),
+        (
+            archive(&[("composer.json", &manifest), ("../../escape.php", "<?php")]),
+            "points outside",
+        ),
+    ] {
+        let response = upload(&owner, "acme", bytes).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{response}"
+        );
+        assert_eq!(response["errors"][0]["extensions"]["field"], "file");
+        assert!(
+            response["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(expected),
+            "{response}"
+        );
+    }
+    let wrong_ids = owner
+        .graphql("mutation { createArtifactPackage(organization: \"acme\", artifactIds: [\"999\"]) { id } }", json!({}))
+        .await;
+    assert_eq!(wrong_ids.error_field(), Some("artifactIds"));
+    let stranger = app.user("stranger").await;
+    let denied = upload(&stranger, "acme", release("1.0.0")).await;
+    assert_eq!(denied["errors"][0]["extensions"]["code"], "NOT_FOUND");
+
+    // Larger than the configured limit: refused before it is read whole.
+    let url = app.state.config.database_url.clone();
+    let small = TestApp::start_with(url, |config| config.max_upload_mib = 1).await;
+    let owner = small.user("owner2").await;
+    owner
+        .graphql(
+            "mutation { createOrganization(name: \"small\") { id } }",
+            json!({}),
+        )
+        .await
+        .data();
+    let big = vec![7u8; 3 * 1024 * 1024];
+    let operations = json!({ "query": "mutation($f: Upload!) { uploadArtifact(organization: \"small\", file: $f) { id } }", "variables": { "f": null } });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.f"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(big).file_name("big.zip"),
+        );
+    // The server answers 413 as soon as the declared length is over the limit; the client
+    // may still be writing and see the connection closed instead. Either way: refused.
+    match owner
+        .http
+        .post(format!("{}/graphql", small.base_url))
+        .multipart(form)
+        .send()
+        .await
+    {
+        Ok(response) => assert_eq!(response.status(), 413),
+        Err(error) => assert!(error.is_request(), "{error}"),
+    }
+    let stored = owner
+        .graphql(
+            "{ organization(urlName: \"small\") { packages { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(stored.data()["organization"]["packages"]["totalCount"], 0);
+}

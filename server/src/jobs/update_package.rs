@@ -101,6 +101,8 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
 
     let mut scanned = Vec::new();
     let mut seen_normalized = HashSet::new();
+    // Other refs may omit `name`: Composer takes the default branch's for every version.
+    let mut known_name = package.name.clone();
     let candidates = refs
         .branches
         .iter()
@@ -158,8 +160,13 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
         let manifest = if unchanged {
             None
         } else {
-            match read_manifest(&mirror_path, &git_ref.commit).await {
-                Ok(manifest) => Some(manifest),
+            match read_manifest(&mirror_path, &git_ref.commit, known_name.as_deref()).await {
+                Ok(manifest) => {
+                    if is_default_branch {
+                        known_name = Some(manifest.name().to_owned());
+                    }
+                    Some(manifest)
+                }
                 Err(reason) => {
                     context
                         .log(&format!("skipped {}: {reason}", describe(git_ref)))
@@ -522,6 +529,7 @@ fn requires_of(data: &str) -> Vec<String> {
 async fn read_manifest(
     mirror_path: &std::path::Path,
     commit: &str,
+    package_name: Option<&str>,
 ) -> Result<ComposerJson, String> {
     let path = mirror_path.to_owned();
     let commit = commit.to_owned();
@@ -533,8 +541,23 @@ async fn read_manifest(
     .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())?
     .ok_or_else(|| "no composer.json".to_owned())?;
+    let bytes = with_name(bytes, package_name);
     metadata::validate_composer_json(&bytes)
         .map_err(|error| format!("invalid composer.json: {error}"))
+}
+
+/// A manifest without `name` gets the package's, as Composer gives it for every ref.
+fn with_name(bytes: Vec<u8>, package_name: Option<&str>) -> Vec<u8> {
+    let Some(name) = package_name else {
+        return bytes;
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut object)) if !object.contains_key("name") => {
+            object.insert("name".into(), name.into());
+            serde_json::to_vec(&object).unwrap_or(bytes)
+        }
+        _ => bytes,
+    }
 }
 
 /// The package is named by its default branch (Composer's rule), else by the newest

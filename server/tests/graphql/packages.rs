@@ -236,6 +236,8 @@ async fn local_repositories_need_the_setting(app: TestApp) {
 }
 
 both_backends!(
+    tags_may_leave_the_name_to_the_default_branch,
+    unreachable_hosts_are_retried_with_the_reason,
     custom_packages_publish_their_definition,
     vcs_packages_can_be_pointed_elsewhere,
     organization_subscriptions_stream_jobs_and_package_updates,
@@ -395,4 +397,45 @@ async fn organization_subscriptions_stream_jobs_and_package_updates(app: TestApp
         denial["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "{denial}"
     );
+}
+
+async fn tags_may_leave_the_name_to_the_default_branch(app: TestApp) {
+    let owner = organization(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = GitRepo::init(dir.path(), "main");
+    repo.commit(&[("composer.json", r#"{"description": "no name here"}"#)], "old");
+    repo.tag("0.9.0");
+    repo.commit(&[("composer.json", &library_manifest("acme/named", "N", &[]))], "named");
+    assert_eq!(add(&app, &owner, &repo.url()).await["status"], "SUCCESS");
+    let versions = owner
+        .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/named\") { versions { nodes { version } } } } }", json!({}))
+        .await;
+    assert_eq!(
+        versions.data()["organization"]["package"]["versions"]["nodes"],
+        json!([{ "version": "0.9.0" }, { "version": "dev-main" }])
+    );
+}
+
+async fn unreachable_hosts_are_retried_with_the_reason(app: TestApp) {
+    let owner = organization(&app).await;
+    // Nothing listens on port 1 of the loopback: the connection is refused at once.
+    let job_id = owner
+        .graphql(CREATE, json!({ "o": "acme", "u": "https://127.0.0.1:1/acme/lib.git" }))
+        .await
+        .data()["createVcsPackage"]["id"]
+        .clone();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let job = owner
+            .graphql("query($id: ID!) { job(id: $id) { status attempts error } }", json!({ "id": job_id }))
+            .await;
+        let job = job.data()["job"].clone();
+        if job["attempts"] == 1 && job["status"] == "QUEUED" {
+            // Waiting for its next attempt, with the reason kept.
+            assert!(job["error"].as_str().unwrap().to_lowercase().contains("127.0.0.1:1"), "{job}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{job}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

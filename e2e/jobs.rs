@@ -105,3 +105,66 @@ async fn replicas_share_the_queue_and_its_events() {
     }
     assert_eq!(last, Some(json!("SUCCESS")));
 }
+
+/// A token removed through one replica stops working on the other at once, although
+/// that one had it in memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_token_stops_working_on_every_replica() {
+    let Some(database_url) = database(true).await else {
+        return;
+    };
+    let dir_a = tempfile::tempdir().unwrap();
+    let dir_b = tempfile::tempdir().unwrap();
+    let shared_key = [(
+        "PACKYARD_SECRET_KEY",
+        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    )];
+    let first = Server::start(dir_a.path(), database_url.as_deref(), &shared_key).await;
+    let second = Server::start(dir_b.path(), database_url.as_deref(), &shared_key).await;
+    let admin = first
+        .admin_token(&first.first_admin_password().unwrap())
+        .await;
+    first
+        .graphql(
+            Some(&admin),
+            "mutation { createOrganization(name: \"Acme\") { id } }",
+            json!({}),
+        )
+        .await;
+    let created = first
+        .graphql(Some(&admin), "mutation { createToken(organization: \"acme\", description: \"ci\", access: READ) { secret token { id } } }", json!({}))
+        .await;
+    let secret = created["data"]["createToken"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = created["data"]["createToken"]["token"]["id"].clone();
+    let http = reqwest::Client::new();
+    let root = format!("{}/acme/packages.json", second.base_url);
+    let status = || async {
+        http.get(&root)
+            .basic_auth("token", Some(&secret))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(status().await, 200);
+    assert_eq!(status().await, 200, "now answered from memory");
+    let removed = first
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { removeToken(id: $id) }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(removed.get("errors").is_none(), "{removed}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while status().await != 401 {
+        assert!(
+            Instant::now() < deadline,
+            "the second replica still accepts the removed token"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

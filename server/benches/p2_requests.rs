@@ -11,6 +11,8 @@
 //! Knobs (environment): `BENCH_SECONDS` (measured seconds per case, 10),
 //! `BENCH_WARMUP_SECONDS` (2), `BENCH_CONNECTIONS` (keep-alive connections, 32),
 //! `BENCH_THREADS` (wrk threads, 2), `BENCH_TAGS` (tagged versions of the package, 50),
+//! `BENCH_ROUNDS` (1; more runs every case that many times, interleaved, and reports each
+//! case's median run: steadier figures on a shared machine),
 //! `BENCH_DATABASE_URL` (an empty PostgreSQL database instead of SQLite).
 
 use std::io::{BufRead, BufReader};
@@ -33,6 +35,7 @@ struct Settings {
     connections: u64,
     threads: u64,
     tags: usize,
+    rounds: u64,
     database_url: Option<String>,
 }
 
@@ -52,6 +55,7 @@ impl Settings {
             connections: number("BENCH_CONNECTIONS", 32),
             threads: number("BENCH_THREADS", 2),
             tags: usize::try_from(number("BENCH_TAGS", 50)).expect("BENCH_TAGS"),
+            rounds: number("BENCH_ROUNDS", 1),
             database_url: std::env::var("BENCH_DATABASE_URL")
                 .ok()
                 .filter(|url| !url.is_empty()),
@@ -69,6 +73,7 @@ impl Settings {
             "wrk needs at least one connection per thread"
         );
         assert!((1..=500).contains(&settings.tags), "BENCH_TAGS: 1 to 500");
+        assert!((1..=9).contains(&settings.rounds), "BENCH_ROUNDS: 1 to 9");
         settings
     }
 }
@@ -714,10 +719,30 @@ async fn main() -> ExitCode {
         let status = request.send().await.expect("GET").status().as_u16();
         assert_eq!(status, case.status, "{}: {}", case.label, case.url);
     }
-    let mut results = Vec::new();
-    for case in &cases {
-        results.push(measure(&wrk_program, &settings, case));
+    // Rounds interleave the cases, so that a burst of other work on the machine does not
+    // fall on one server only; each case reports its median run.
+    let mut runs: Vec<Vec<Measured>> = cases.iter().map(|_| Vec::new()).collect();
+    for round in 1..=settings.rounds {
+        if settings.rounds > 1 {
+            eprintln!("round {round} of {}", settings.rounds);
+        }
+        for (case, measured) in cases.iter().zip(&mut runs) {
+            measured.push(measure(&wrk_program, &settings, case));
+        }
     }
+    let results: Vec<Measured> = runs
+        .into_iter()
+        .map(|mut measured| {
+            measured.sort_by(|a, b| a.requests_per_second.total_cmp(&b.requests_per_second));
+            let failures: Vec<String> = measured
+                .iter()
+                .flat_map(|m| m.failures.iter().cloned())
+                .collect();
+            let mut median = measured.swap_remove(measured.len() / 2);
+            median.failures = failures;
+            median
+        })
+        .collect();
     drop(nginx);
     drop(packyard);
 
@@ -745,11 +770,12 @@ async fn main() -> ExitCode {
         versions,
     );
     println!(
-        "wrk: {} threads, {} keep-alive connections, {} s per case after {} s warm-up, loopback; 1-minute load average before the run: {}",
+        "wrk: {} threads, {} keep-alive connections, {} s per case after {} s warm-up, median of {} run(s), loopback; 1-minute load average before the run: {}",
         settings.threads,
         settings.connections,
         settings.seconds,
         settings.warmup_seconds,
+        settings.rounds,
         load_before
     );
     println!();

@@ -1,5 +1,6 @@
 //! The Composer repository: version rules and metadata rendering (later dists, notify, audit).
 
+pub mod access_cache;
 pub mod artifact;
 pub mod custom;
 pub mod metadata;

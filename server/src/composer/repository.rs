@@ -14,15 +14,23 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Deserialize;
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::access_cache::CachedToken;
 use super::publish;
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::auth::{TokenHolder, secret};
+use crate::db::rows::ComposerDocument;
 use crate::db::rows::Organization;
 use crate::db::schema::{package_downloads, package_versions, packages};
 use crate::db_run;
 use crate::domain::{api_tokens, artifacts, organization_tokens, organizations};
 use crate::error::{Error, Result};
 use crate::jobs::update_package::dist_key;
+
+const LAST_USED_RESOLUTION: Duration = Duration::from_secs(60);
 
 /// Who may read an organization's repository, or the 401 to send.
 async fn authorize(
@@ -50,15 +58,11 @@ async fn authorize(
         ));
     };
     let outcome = async {
-        let mut conn = state.db.get().await?;
         // An unknown organization answers like wrong credentials: no probing for names.
-        let Some(organization) = organizations::find_by_url_name(&mut conn, url_name).await? else {
+        let Some(organization) = organization_named(state, url_name).await? else {
             return Ok(None);
         };
-        drop(conn);
-        if let Some(holder) =
-            organization_tokens::authenticate(&state.db, organization.id, &secret).await?
-        {
+        if let Some(holder) = organization_token(state, &organization, &secret).await? {
             return Ok(Some((organization, Actor::OrganizationToken(holder))));
         }
         if secret.starts_with(&format!("{}_", api_tokens::SECRET_KIND)) {
@@ -84,6 +88,64 @@ async fn authorize(
         }
         Err(other) => Err(other.into_response()),
     }
+}
+
+async fn organization_named(state: &AppState, url_name: &str) -> Result<Option<Organization>> {
+    let cache = state.jobs.cache();
+    if let Some(organization) = cache.organization(url_name) {
+        return Ok(Some(organization));
+    }
+    let mut conn = state.db.get().await?;
+    let found = organizations::find_by_url_name(&mut conn, url_name).await?;
+    if let Some(organization) = &found {
+        cache.remember_organization(organization.clone());
+    }
+    Ok(found)
+}
+
+/// The organization token behind `secret`, from memory when this process has seen it in
+/// the last minute (removal and regeneration drop it at once; see `access_cache`).
+async fn organization_token(
+    state: &AppState,
+    organization: &Organization,
+    secret: &str,
+) -> Result<Option<TokenHolder>> {
+    let cache = state.jobs.cache();
+    let hash = secret::hash(secret);
+    if let Some(mut cached) = cache.token(&hash)
+        && cached.holder.organization_id == organization.id
+    {
+        if cached.expires_at.is_some_and(|at| at <= crate::db::now()) {
+            return Ok(None);
+        }
+        if cached.last_recorded.elapsed() >= LAST_USED_RESOLUTION {
+            // `lastUsedAt` is informative: written in the background, at most once a minute.
+            let db = state.db.clone();
+            let token_id = cached.holder.token_id;
+            tokio::spawn(async move {
+                if let Err(error) = organization_tokens::record_use(&db, token_id).await {
+                    tracing::warn!(%error, token_id, "could not record token use");
+                }
+            });
+            cached.last_recorded = Instant::now();
+            cache.remember_token(hash, cached.clone());
+        }
+        return Ok(Some(cached.holder));
+    }
+    let Some((holder, expires_at)) =
+        organization_tokens::authenticate(&state.db, organization.id, secret).await?
+    else {
+        return Ok(None);
+    };
+    cache.remember_token(
+        hash,
+        CachedToken {
+            holder: holder.clone(),
+            expires_at,
+            last_recorded: Instant::now(),
+        },
+    );
+    Ok(Some(holder))
 }
 
 /// The token from `Authorization: Basic` (the password; any username) or `Bearer`.
@@ -129,21 +191,7 @@ async fn document(state: &AppState, url_name: &str, path: &str, headers: &Header
         Ok(found) => found,
         Err(response) => return response,
     };
-    let found = async {
-        let mut conn = state.db.get().await?;
-        let document = publish::find(&mut conn, organization.id, path).await?;
-        if document.is_none() && path == publish::ROOT_PATH {
-            // An organization without packages has never had its root rendered.
-            let urls = publish::RepositoryUrls {
-                public_url: state.config.public_url(),
-            };
-            publish::publish_root(&mut conn, &urls, &organization).await?;
-            return publish::find(&mut conn, organization.id, path).await;
-        }
-        Ok(document)
-    }
-    .await;
-    let document = match found {
+    let document = match stored_document(state, &organization, path).await {
         Ok(Some(document)) => document,
         Ok(None) => return not_found(path),
         Err(error) => return error.into_response(),
@@ -166,7 +214,7 @@ async fn document(state: &AppState, url_name: &str, path: &str, headers: &Header
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = document.body.into_response();
+        let mut response = document.body.clone().into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
@@ -187,6 +235,33 @@ async fn document(state: &AppState, url_name: &str, path: &str, headers: &Header
         HeaderValue::from_static("private, no-cache"),
     );
     response
+}
+
+/// A stored document, from memory once read (dropped when its organization publishes).
+async fn stored_document(
+    state: &AppState,
+    organization: &Organization,
+    path: &str,
+) -> Result<Option<Arc<ComposerDocument>>> {
+    let cache = state.jobs.cache();
+    if let Some(document) = cache.document(organization.id, path) {
+        return Ok(Some(document));
+    }
+    let mut conn = state.db.get().await?;
+    let mut document = publish::find(&mut conn, organization.id, path).await?;
+    if document.is_none() && path == publish::ROOT_PATH {
+        // An organization without packages has never had its root rendered.
+        let urls = publish::RepositoryUrls {
+            public_url: state.config.public_url(),
+        };
+        publish::publish_root(&mut conn, &urls, organization).await?;
+        document = publish::find(&mut conn, organization.id, path).await?;
+    }
+    Ok(document.map(|document| {
+        let document = Arc::new(document);
+        cache.remember_document(document.clone());
+        document
+    }))
 }
 
 /// `GET /{org}/dists/{vendor}/{name}/{reference}.zip`

@@ -7,12 +7,14 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::auth::{Actor, TokenAccess, TokenHolder, secret};
+use crate::composer::access_cache::Invalidation;
 use crate::db::rows::{NewOrganizationToken, OrganizationToken};
 use crate::db::schema::organization_tokens;
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::domain::organizations::{self, VisibleOrganization};
 use crate::error::{Error, Result};
+use crate::jobs::Jobs;
 
 pub const SECRET_KIND: &str = "pyo";
 const LAST_USED_RESOLUTION_SECONDS: i64 = 60;
@@ -113,8 +115,8 @@ async fn find_owned(conn: &mut DbConn, actor: &Actor, token_id: i64) -> Result<O
     }
 }
 
-/// Removes a token; it stops working at once.
-pub async fn remove(db: &Db, actor: &Actor, token_id: i64) -> Result<()> {
+/// Removes a token; it stops working at once, on every replica.
+pub async fn remove(db: &Db, jobs_handle: &Jobs, actor: &Actor, token_id: i64) -> Result<()> {
     db.transaction(async |conn| {
         let token = find_owned(conn, actor, token_id).await?;
         db_run!(conn: {
@@ -122,13 +124,15 @@ pub async fn remove(db: &Db, actor: &Actor, token_id: i64) -> Result<()> {
         });
         Ok(())
     })
-    .await
+    .await?;
+    jobs_handle.invalidate(db, Invalidation::Tokens).await
 }
 
 /// A new secret for the same token; the old one stops working at once, which the caller
 /// must confirm explicitly.
 pub async fn regenerate(
     db: &Db,
+    jobs_handle: &Jobs,
     actor: &Actor,
     token_id: i64,
     confirmed: bool,
@@ -156,15 +160,17 @@ pub async fn regenerate(
             }))
         })
         .await?;
+    jobs_handle.invalidate(db, Invalidation::Tokens).await?;
     Ok(CreatedToken { token, secret })
 }
 
 /// The token behind `secret` if it belongs to `organization_id` and has not expired.
+/// Also returns the expiry, for callers that keep the answer for a while.
 pub async fn authenticate(
     db: &Db,
     organization_id: i64,
     secret_value: &str,
-) -> Result<Option<TokenHolder>> {
+) -> Result<Option<(TokenHolder, Option<chrono::NaiveDateTime>)>> {
     if !secret_value.starts_with(&format!("{SECRET_KIND}_")) {
         return Ok(None);
     }
@@ -197,9 +203,23 @@ pub async fn authenticate(
     let access = TokenAccess::parse(&token.access).ok_or_else(|| {
         Error::internal(anyhow::anyhow!("unknown token access {:?}", token.access))
     })?;
-    Ok(Some(TokenHolder {
+    let holder = TokenHolder {
         token_id: token.id,
         organization_id: token.organization_id,
         access,
-    }))
+    };
+    Ok(Some((holder, token.expires_at)))
+}
+
+/// Notes that a token was used (shown as `lastUsedAt`); callers limit how often.
+pub async fn record_use(db: &Db, token_id: i64) -> Result<()> {
+    let mut conn = db.get().await?;
+    let now = db::now();
+    db_run!(conn: {
+        diesel::update(organization_tokens::table.find(token_id))
+            .set(organization_tokens::last_used_at.eq(now))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
 }

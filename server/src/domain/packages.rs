@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::auth::Actor;
+use crate::composer::access_cache::Invalidation;
 use crate::db::rows::{Job, NewPackage, Package, PackageVersion};
 use crate::db::schema::{package_requirements, package_versions, packages};
 use crate::db::{self, Db, DbConn};
@@ -308,26 +309,37 @@ pub async fn update(
 /// Removes the package, its versions and its Composer metadata.
 pub async fn remove(
     db: &Db,
+    jobs_handle: &Jobs,
     urls: &crate::composer::publish::RepositoryUrls,
     actor: &Actor,
     organization_url_name: &str,
     name: &str,
 ) -> Result<()> {
-    db.transaction(async |conn| {
-        let organization =
-            organizations::find_for_owner(conn, actor, organization_url_name).await?;
-        let package = find(conn, &organization, name).await?;
-        let package_id = package.id;
-        db_run!(conn: {
-            diesel::delete(packages::table.find(package_id)).execute(conn).await?;
-        });
-        if let Some(name) = &package.name {
-            crate::composer::publish::remove_package(conn, urls, &organization.organization, name)
+    let removed_from = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let package = find(conn, &organization, name).await?;
+            let package_id = package.id;
+            db_run!(conn: {
+                diesel::delete(packages::table.find(package_id)).execute(conn).await?;
+            });
+            if let Some(name) = &package.name {
+                crate::composer::publish::remove_package(
+                    conn,
+                    urls,
+                    &organization.organization,
+                    name,
+                )
                 .await?;
-        }
-        Ok(())
-    })
-    .await
+            }
+            Ok(organization.organization.id)
+        })
+        .await?;
+    let invalidation = Invalidation::Documents {
+        organization_id: removed_from,
+    };
+    jobs_handle.invalidate(db, invalidation).await
 }
 
 /// A package by `vendor/name`, or by id (`#12`, for packages whose source was never

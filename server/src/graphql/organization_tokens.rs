@@ -106,7 +106,9 @@ impl OrganizationTokenMutation {
 
     /// Removes a token; it stops working at once. Returns its id.
     async fn remove_token(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        organization_tokens::remove(&state(ctx).db, actor(ctx), parse_id("id", &id)?).await?;
+        let state = state(ctx);
+        organization_tokens::remove(&state.db, &state.jobs, actor(ctx), parse_id("id", &id)?)
+            .await?;
         Ok(id)
     }
 
@@ -117,8 +119,10 @@ impl OrganizationTokenMutation {
         id: ID,
         i_confirm_old_token_will_stop_working_immediately: bool,
     ) -> Result<CreatedOrganizationToken> {
+        let state = state(ctx);
         let created = organization_tokens::regenerate(
-            &state(ctx).db,
+            &state.db,
+            &state.jobs,
             actor(ctx),
             parse_id("id", &id)?,
             i_confirm_old_token_will_stop_working_immediately,

@@ -336,7 +336,15 @@ impl PackageMutation {
         let urls = RepositoryUrls {
             public_url: state.config.public_url(),
         };
-        packages::remove(&state.db, &urls, actor(ctx), &organization, &name).await?;
+        packages::remove(
+            &state.db,
+            &state.jobs,
+            &urls,
+            actor(ctx),
+            &organization,
+            &name,
+        )
+        .await?;
         Ok(true)
     }
 }

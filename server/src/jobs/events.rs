@@ -9,11 +9,20 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, broadcast};
 
+use crate::composer::access_cache::{AccessCache, Invalidation};
 use crate::db::{Db, DbConn};
 use crate::db_run;
 use crate::error::Result;
 
 pub const NOTIFY_CHANNEL: &str = "packyard_job_events";
+/// Cache invalidations (see `composer::access_cache`), on their own channel.
+pub const INVALIDATE_CHANNEL: &str = "packyard_invalidations";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InvalidationNotice {
+    invalidation: Invalidation,
+    origin: String,
+}
 
 /// A job changed; subscribers read its current state from the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +45,7 @@ struct JobsInner {
     events: broadcast::Sender<JobEvent>,
     wake: Notify,
     instance_id: String,
+    cache: AccessCache,
 }
 
 impl Default for Jobs {
@@ -52,7 +62,38 @@ impl Jobs {
                 events,
                 wake: Notify::new(),
                 instance_id: uuid::Uuid::new_v4().to_string(),
+                cache: AccessCache::default(),
             }),
+        }
+    }
+
+    /// The in-memory view of the Composer repositories, kept current by these events.
+    pub fn cache(&self) -> &AccessCache {
+        &self.inner.cache
+    }
+
+    /// Drops cached entries here and, through PostgreSQL, on other replicas. Call after
+    /// the change committed.
+    pub async fn invalidate(&self, db: &Db, invalidation: Invalidation) -> Result<()> {
+        self.inner.cache.apply(invalidation);
+        let mut conn = db.get().await?;
+        let notice = InvalidationNotice {
+            invalidation,
+            origin: self.inner.instance_id.clone(),
+        };
+        let payload = serde_json::to_string(&notice).map_err(crate::error::Error::internal)?;
+        notify(&mut conn, INVALIDATE_CHANNEL, payload).await
+    }
+
+    /// A succeeded job may have published new documents for its organization.
+    fn observe(&self, event: &JobEvent) {
+        if let (Some(organization_id), true) = (
+            event.organization_id,
+            event.status == super::JobStatus::Success.as_str(),
+        ) {
+            self.inner
+                .cache
+                .apply(Invalidation::Documents { organization_id });
         }
     }
 
@@ -95,7 +136,9 @@ impl Jobs {
             status: status.to_owned(),
             origin: self.inner.instance_id.clone(),
         };
-        notify_replicas(conn, &event).await?;
+        let payload = serde_json::to_string(&event).map_err(crate::error::Error::internal)?;
+        notify(conn, NOTIFY_CHANNEL, payload).await?;
+        self.observe(&event);
         // No receivers is fine: nobody is watching.
         let _ = self.inner.events.send(event);
         Ok(())
@@ -124,9 +167,24 @@ impl Jobs {
         diesel::sql_query(format!("LISTEN {NOTIFY_CHANNEL}"))
             .execute(&mut conn)
             .await?;
+        diesel::sql_query(format!("LISTEN {INVALIDATE_CHANNEL}"))
+            .execute(&mut conn)
+            .await?;
         let mut notifications = std::pin::pin!(conn.notifications_stream());
         while let Some(notification) = notifications.next().await {
             let notification = notification?;
+            if notification.channel == INVALIDATE_CHANNEL {
+                match serde_json::from_str::<InvalidationNotice>(&notification.payload) {
+                    Ok(notice) if notice.origin != self.inner.instance_id => {
+                        self.inner.cache.apply(notice.invalidation)
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        tracing::warn!(payload = %notification.payload, "ignoring a malformed invalidation")
+                    }
+                }
+                continue;
+            }
             let Ok(event) = serde_json::from_str::<JobEvent>(&notification.payload) else {
                 tracing::warn!(payload = %notification.payload, "ignoring a malformed job event");
                 continue;
@@ -137,25 +195,25 @@ impl Jobs {
             if event.status == super::JobStatus::Queued.as_str() {
                 self.wake_worker();
             }
+            self.observe(&event);
             let _ = self.inner.events.send(event);
         }
         anyhow::bail!("notification stream ended")
     }
 }
 
-async fn notify_replicas(conn: &mut DbConn, event: &JobEvent) -> Result<()> {
-    let payload = serde_json::to_string(event).map_err(crate::error::Error::internal)?;
+async fn notify(conn: &mut DbConn, channel: &str, payload: String) -> Result<()> {
     db_run!(conn {
         postgres => {
             diesel::sql_query("SELECT pg_notify($1, $2)")
-                .bind::<diesel::sql_types::Text, _>(NOTIFY_CHANNEL)
+                .bind::<diesel::sql_types::Text, _>(channel)
                 .bind::<diesel::sql_types::Text, _>(&payload)
                 .execute(conn)
                 .await?;
         },
         sqlite => {
-            // One process per SQLite database: the local broadcast reaches everyone.
-            let _ = (conn, payload);
+            // One process per SQLite database: the local side is all there is.
+            let _ = (conn, channel, payload);
         }
     });
     Ok(())

@@ -403,9 +403,15 @@ async fn tags_may_leave_the_name_to_the_default_branch(app: TestApp) {
     let owner = organization(&app).await;
     let dir = tempfile::tempdir().unwrap();
     let repo = GitRepo::init(dir.path(), "main");
-    repo.commit(&[("composer.json", r#"{"description": "no name here"}"#)], "old");
+    repo.commit(
+        &[("composer.json", r#"{"description": "no name here"}"#)],
+        "old",
+    );
     repo.tag("0.9.0");
-    repo.commit(&[("composer.json", &library_manifest("acme/named", "N", &[]))], "named");
+    repo.commit(
+        &[("composer.json", &library_manifest("acme/named", "N", &[]))],
+        "named",
+    );
     assert_eq!(add(&app, &owner, &repo.url()).await["status"], "SUCCESS");
     let versions = owner
         .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/named\") { versions { nodes { version } } } } }", json!({}))
@@ -420,19 +426,32 @@ async fn unreachable_hosts_are_retried_with_the_reason(app: TestApp) {
     let owner = organization(&app).await;
     // Nothing listens on port 1 of the loopback: the connection is refused at once.
     let job_id = owner
-        .graphql(CREATE, json!({ "o": "acme", "u": "https://127.0.0.1:1/acme/lib.git" }))
+        .graphql(
+            CREATE,
+            json!({ "o": "acme", "u": "https://127.0.0.1:1/acme/lib.git" }),
+        )
         .await
         .data()["createVcsPackage"]["id"]
         .clone();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let job = owner
-            .graphql("query($id: ID!) { job(id: $id) { status attempts error } }", json!({ "id": job_id }))
+            .graphql(
+                "query($id: ID!) { job(id: $id) { status attempts error } }",
+                json!({ "id": job_id }),
+            )
             .await;
         let job = job.data()["job"].clone();
         if job["attempts"] == 1 && job["status"] == "QUEUED" {
             // Waiting for its next attempt, with the reason kept.
-            assert!(job["error"].as_str().unwrap().to_lowercase().contains("127.0.0.1:1"), "{job}");
+            assert!(
+                job["error"]
+                    .as_str()
+                    .unwrap()
+                    .to_lowercase()
+                    .contains("127.0.0.1:1"),
+                "{job}"
+            );
             break;
         }
         assert!(std::time::Instant::now() < deadline, "{job}");

@@ -235,41 +235,15 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
         );
     }
 
-    context.progress(90, "publishing").await?;
-    let description = summary_of(&rows);
-    let requirements: HashSet<String> =
-        rows.iter().flat_map(|row| requires_of(&row.data)).collect();
-    let default_branch = refs.default_branch.clone();
-    let published = state
-        .db
-        .transaction(async |conn| {
-            save(
-                conn,
-                &urls,
-                &organization,
-                &package,
-                &package_name,
-                rows,
-                description,
-                requirements,
-                default_branch,
-            )
-            .await
-        })
-        .await;
-    match published {
-        Ok(count) => {
-            context
-                .progress(
-                    100,
-                    &format!("published {count} versions of {package_name}"),
-                )
-                .await?;
-            Ok(())
-        }
-        Err(Error::Conflict { message, .. }) => Err(PermanentFailure(message).into()),
-        Err(other) => Err(other.into()),
-    }
+    publish(
+        context,
+        &organization,
+        &package,
+        &package_name,
+        rows,
+        refs.default_branch.clone(),
+    )
+    .await
 }
 
 /// An artifact package's versions are its attached archives, served as uploaded.
@@ -326,43 +300,7 @@ async fn publish_artifacts(
             updated_at: now,
         });
     }
-    let newest = archives
-        .last()
-        .and_then(|a| metadata::validate_composer_json(a.manifest.as_bytes()).ok());
-    let description = newest.map(|m| {
-        (
-            m.description().map(str::to_owned),
-            m.package_type().map(str::to_owned),
-        )
-    });
-    let requirements: HashSet<String> =
-        rows.iter().flat_map(|row| requires_of(&row.data)).collect();
-    context.progress(80, "publishing").await?;
-    let count = context
-        .state
-        .db
-        .transaction(async |conn| {
-            save(
-                conn,
-                &urls,
-                organization,
-                package,
-                &package_name,
-                rows,
-                description,
-                requirements,
-                None,
-            )
-            .await
-        })
-        .await?;
-    context
-        .progress(
-            100,
-            &format!("published {count} versions of {package_name}"),
-        )
-        .await?;
-    Ok(())
+    publish(context, organization, package, &package_name, rows, None).await
 }
 
 /// A custom package's versions come from its stored definition, published as written.
@@ -377,16 +315,6 @@ async fn publish_custom(
         .map_err(|error| PermanentFailure(format!("invalid definition: {error}")))?;
     let now = db::now();
     let package_name = versions[0].name.clone();
-    let description = versions[0]
-        .data
-        .get("description")
-        .and_then(|d| d.as_str())
-        .map(str::to_owned);
-    let package_type = versions[0]
-        .data
-        .get("type")
-        .and_then(|t| t.as_str())
-        .map(str::to_owned);
     let rows = versions
         .into_iter()
         .map(|version| {
@@ -407,12 +335,26 @@ async fn publish_custom(
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let requirements: HashSet<String> =
-        rows.iter().flat_map(|row| requires_of(&row.data)).collect();
+    publish(context, organization, package, &package_name, rows, None).await
+}
+
+/// Stores the versions and renders the metadata, in one transaction. A name clash is
+/// permanent: retrying cannot resolve it.
+async fn publish(
+    context: &JobContext,
+    organization: &Organization,
+    package: &Package,
+    package_name: &str,
+    rows: Vec<NewPackageVersion>,
+    default_branch: Option<String>,
+) -> anyhow::Result<()> {
+    context.progress(90, "publishing").await?;
     let urls = RepositoryUrls {
         public_url: context.state.config.public_url(),
     };
-    context.progress(80, "publishing").await?;
+    let description = summary_of(&rows);
+    let requirements: HashSet<String> =
+        rows.iter().flat_map(|row| requires_of(&row.data)).collect();
     let published = context
         .state
         .db
@@ -422,11 +364,11 @@ async fn publish_custom(
                 &urls,
                 organization,
                 package,
-                &package_name,
+                package_name,
                 rows,
-                Some((description, package_type)),
+                description,
                 requirements,
-                None,
+                default_branch,
             )
             .await
         })

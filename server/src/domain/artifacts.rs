@@ -171,13 +171,7 @@ pub async fn create_package(
                 created_at: now,
                 updated_at: now,
             };
-            let package = db_run!(conn: {
-                diesel::insert_into(packages::table)
-                    .values(&row)
-                    .returning(Package::as_returning())
-                    .get_result(conn)
-                    .await?
-            });
+            let package = super::packages::insert(conn, &row).await?;
             attach(conn, package.id, &chosen).await?;
             super::packages::enqueue_update(conn, actor, &package).await
         })

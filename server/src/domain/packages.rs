@@ -99,13 +99,7 @@ pub async fn create_vcs(
                 created_at: now,
                 updated_at: now,
             };
-            let package = db_run!(conn: {
-                diesel::insert_into(packages::table)
-                    .values(&row)
-                    .returning(Package::as_returning())
-                    .get_result(conn)
-                    .await?
-            });
+            let package = insert(conn, &row).await?;
             enqueue_update(conn, actor, &package).await
         })
         .await?;
@@ -141,13 +135,7 @@ pub async fn create_custom(
                 created_at: now,
                 updated_at: now,
             };
-            let package = db_run!(conn: {
-                diesel::insert_into(packages::table)
-                    .values(&row)
-                    .returning(Package::as_returning())
-                    .get_result(conn)
-                    .await?
-            });
+            let package = insert(conn, &row).await?;
             enqueue_update(conn, actor, &package).await
         })
         .await?;
@@ -261,6 +249,16 @@ async fn ensure_name_free(
         ));
     }
     Ok(())
+}
+
+pub(crate) async fn insert(conn: &mut DbConn, row: &NewPackage<'_>) -> Result<Package> {
+    Ok(db_run!(conn: {
+        diesel::insert_into(packages::table)
+            .values(row)
+            .returning(Package::as_returning())
+            .get_result(conn)
+            .await?
+    }))
 }
 
 /// Queues a re-read of the package's source; joins one already waiting.

@@ -1,13 +1,13 @@
 //! Sends one operation to `POST /graphql` on the page's own origin.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response as HttpResponse};
 use graphql_client::{GraphQLQuery, Response};
 use web_sys::RequestCredentials;
 
 use super::ApiError;
 
 /// Same origin as the dashboard: the server binary serves both.
-const ENDPOINT: &str = "/graphql";
+pub(super) const ENDPOINT: &str = "/graphql";
 
 /// Runs `Q` with `variables` and returns its data, or the first error the server reported.
 ///
@@ -24,6 +24,13 @@ pub async fn execute<Q: GraphQLQuery>(
         .send()
         .await
         .map_err(ApiError::transport)?;
+    read_response::<Q>(response).await
+}
+
+/// The data of a GraphQL answer to `Q`, or its first error.
+pub(super) async fn read_response<Q: GraphQLQuery>(
+    response: HttpResponse,
+) -> Result<Q::ResponseData, ApiError> {
     let status = response.status();
     // GraphQL errors arrive as JSON whatever the status; anything that is not a GraphQL
     // response (a gateway's HTML error page, an empty body) is a transport failure.

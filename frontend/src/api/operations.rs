@@ -11,6 +11,12 @@ const _SCHEMA: &str = include_str!("../../../schema.graphql");
 /// The `DateTime` scalar: an RFC 3339 string, formatted only when shown.
 pub type DateTime = String;
 
+/// The `Upload` scalar: a file sent beside the operation in a GraphQL multipart request
+/// (see [`super::upload()`]). In the JSON variables it is the spec's placeholder, `null`,
+/// which is what this unit struct serialises to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Upload;
+
 /// `OrganizationRole`, shared by every operation that selects it (declared as an extern
 /// enum below) so pages need one label function instead of one per generated module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -282,6 +288,63 @@ pub struct OrganizationPackages;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct CreateVcsPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_custom_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateCustomPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/edit_custom_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct EditCustomPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/edit_vcs_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct EditVcsPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/upload_artifact.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct UploadArtifact;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_artifact_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateArtifactPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/add_artifact_to_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AddArtifactToPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_jobs.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "PackageKind")
+)]
+pub struct OrganizationJobs;
 
 #[derive(GraphQLQuery)]
 #[graphql(

@@ -82,6 +82,27 @@ pub struct JobUpdate {
     pub error: Option<String>,
     pub log: String,
     pub finished_at: Option<String>,
+    /// The package the job reads (null for other jobs, or once the package was removed):
+    /// where the add-package page goes when the job is done.
+    pub package: Option<JobPackage>,
+}
+
+/// `Job.package`: enough to link to the package's page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobPackage {
+    pub id: String,
+    /// `vendor/name`; `None` until the package's source was read once.
+    pub name: Option<String>,
+}
+
+/// The three `Job.package` selections (`package { id name }`) are one shape.
+macro_rules! job_package {
+    ($package:expr) => {
+        $package.map(|package| JobPackage {
+            id: package.id,
+            name: package.name,
+        })
+    };
 }
 
 impl From<job_updated::JobUpdatedJobUpdated> for JobUpdate {
@@ -95,6 +116,7 @@ impl From<job_updated::JobUpdatedJobUpdated> for JobUpdate {
             error: job.error,
             log: job.log,
             finished_at: job.finished_at,
+            package: job_package!(job.package),
         }
     }
 }
@@ -110,6 +132,7 @@ impl From<job::JobJob> for JobUpdate {
             error: job.error,
             log: job.log,
             finished_at: job.finished_at,
+            package: job_package!(job.package),
         }
     }
 }
@@ -125,6 +148,7 @@ impl From<package_page::PackagePageOrganizationPackageLastJob> for JobUpdate {
             error: job.error,
             log: job.log,
             finished_at: job.finished_at,
+            package: job_package!(job.package),
         }
     }
 }

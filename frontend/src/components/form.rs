@@ -114,11 +114,25 @@ pub fn TextAreaField(
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional, into)] placeholder: Option<String>,
     #[prop(default = 6)] rows: u32,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
+    let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
             <label for=name>{label}</label>
@@ -131,10 +145,11 @@ pub fn TextAreaField(
                 spellcheck="false"
                 autocomplete="off"
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
                 prop:value=move || value.get()
                 on:input=move |event| value.set(event_target_value(&event))
             ></textarea>
-            {hint.map(|hint| view! { <p class="field-hint">{hint}</p> })}
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
             {move || {
                 error
                     .get()

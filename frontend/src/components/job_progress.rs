@@ -67,7 +67,9 @@ pub fn JobState(
 
     view! {
         <div
-            class=move || format!("job-progress job-{}", status().as_str().to_lowercase())
+            // `job-is-<status>` colours the bar; not `job-<status>`, which would make the
+            // container itself match the `.job-error` hook of the error message.
+            class=move || format!("job-progress job-is-{}", status().as_str().to_lowercase())
             data-status=move || status().as_str()
             data-progress=move || progress().to_string()
         >

@@ -60,6 +60,11 @@ impl PackageView {
         self.0.default_branch.as_deref()
     }
 
+    /// The JSON definition of a custom package, as last submitted.
+    async fn definition(&self) -> Option<&str> {
+        self.0.definition.as_deref()
+    }
+
     async fn credential_id(&self) -> Option<ID> {
         self.0.credential_id.map(|id| ID(id.to_string()))
     }

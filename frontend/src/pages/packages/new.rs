@@ -1,86 +1,186 @@
-//! `/orgs/:url_name/packages/new`: add a package from a git repository and watch the job
-//! that reads it.
+//! `/orgs/:url_name/packages/new`: add a package — from a git repository, from a JSON
+//! definition, or from uploaded zip archives — and watch the job that reads it; when it
+//! is done the package's page opens.
+//!
+//! The source is chosen with `?source=git|custom|archive` (links above the form), so each
+//! mode can be linked to.
 
 use std::time::Duration;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use web_sys::File;
 
-use super::list::{PackageRow, load_packages};
-use super::package_path;
+use super::archives::{ArchiveInput, UploadRow, UploadRowView, UploadState, upload_archive};
+use super::{job_package_path, load_credential_options, new_package_path, no_credential_option};
 use crate::api::operations::{
-    CreateVcsPackage, JobStatus, OrganizationCredentials, create_vcs_package,
-    organization_credentials,
+    CreateArtifactPackage, CreateCustomPackage, CreateVcsPackage, JobStatus,
+    create_artifact_package, create_custom_package, create_vcs_package,
 };
-use crate::api::{ApiError, JobWatch, execute};
-use crate::components::{FormError, JobProgress, SelectField, TextField, field_error, form_error};
+use crate::api::{ApiError, ErrorCode, JobWatch, execute};
+use crate::components::{
+    FormError, JobProgress, SelectField, TextAreaField, TextField, field_error, form_error,
+};
 use crate::pages::organizations::{CurrentOrganization, organization_path};
 use crate::session::Session;
 use crate::timer::sleep;
 
-/// The inputs this form shows, named as the `createVcsPackage` mutation's arguments.
-const FIELDS: &[&str] = &["url", "credentialId"];
 /// How long "Done" stays in view before the package page opens.
 const SUCCESS_PAUSE: Duration = Duration::from_millis(600);
 
-/// A credential the package can be read with: `(id, "description — domain")`.
-async fn load_credential_options(
-    session: Session,
-    url_name: String,
-) -> Result<Vec<(String, String)>, ApiError> {
-    let data = execute::<OrganizationCredentials>(organization_credentials::Variables { url_name })
-        .await
-        .inspect_err(|error| session.observe(error))?;
-    Ok(data
-        .organization
-        .credentials
-        .into_iter()
-        .map(|credential| {
-            (
-                credential.id,
-                format!("{} — {}", credential.description, credential.domain),
-            )
-        })
-        .collect())
+/// Where a new package's versions come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Source {
+    /// `createVcsPackage`: every tag and branch of a git repository.
+    Git,
+    /// `createCustomPackage`: versions written out in JSON.
+    Custom,
+    /// `uploadArtifact` + `createArtifactPackage`: zip archives.
+    Archive,
 }
 
-/// The package that was added with `url`: a search for the URL first, then (the search
-/// is a substring match that may normalise the text) every page, comparing exactly.
-async fn find_package_by_url(
-    session: Session,
-    url_name: String,
-    url: String,
-) -> Result<Option<PackageRow>, ApiError> {
-    let same = |row: &PackageRow| row.repository_url.as_deref().map(str::trim) == Some(&url);
-    let searched = load_packages(session, url_name.clone(), url.clone(), None).await?;
-    if let Some(row) = searched.items.iter().find(|row| same(row)) {
-        return Ok(Some(row.clone()));
-    }
-    let mut after = None;
-    loop {
-        let page = load_packages(session, url_name.clone(), String::new(), after).await?;
-        if let Some(row) = page.items.iter().find(|row| same(row)) {
-            return Ok(Some(row.clone()));
-        }
-        match page.next_cursor {
-            Some(cursor) => after = Some(cursor),
-            None => return Ok(None),
+impl Source {
+    const ALL: [Self; 3] = [Self::Git, Self::Custom, Self::Archive];
+
+    /// The `?source=` value.
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Git => "git",
+            Self::Custom => "custom",
+            Self::Archive => "archive",
         }
     }
+
+    fn from_query(value: Option<&str>) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|source| Some(source.as_str()) == value)
+            .unwrap_or(Self::Git)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Git => "Git repository",
+            Self::Custom => "Custom JSON",
+            Self::Archive => "Upload archive",
+        }
+    }
+
+    /// The heading over the job's progress.
+    fn reading(self) -> &'static str {
+        match self {
+            Self::Git => "Reading the repository",
+            Self::Custom => "Reading the definition",
+            Self::Archive => "Reading the archives",
+        }
+    }
+
+    /// What to do when the job failed for good.
+    fn failure_advice(self) -> &'static str {
+        match self {
+            Self::Git => {
+                "The package was added, but its source could not be read. Fix the cause (a \
+                 credential, the URL's access rights, its composer.json) and use “Update now” \
+                 on its page, or remove it there."
+            }
+            Self::Custom => {
+                "The package was added, but its definition could not be read. Correct it with \
+                 “Edit definition” on its page, or remove it there."
+            }
+            Self::Archive => {
+                "The package was added, but its archives could not be read. Upload a corrected \
+                 version on its page, or remove it there."
+            }
+        }
+    }
+}
+
+/// A job started by one of the forms: the page now follows it.
+#[derive(Clone, Debug, PartialEq)]
+struct StartedJob {
+    id: String,
+    source: Source,
 }
 
 #[component]
 pub fn AddPackagePage() -> impl IntoView {
+    let organization = CurrentOrganization::expect();
+    let url_name = organization.url_name();
+    let query = use_query_map();
+    let source =
+        Memo::new(move |_| query.with(|query| Source::from_query(query.get_str("source"))));
+    let started = RwSignal::new(None::<StartedJob>);
+    let locked = move || started.with(Option::is_some);
+    let base = new_package_path(&url_name);
+
+    view! {
+        <div class="section-header">
+            <h2>"Add a package"</h2>
+        </div>
+        <nav class="segmented" aria-label="Where the package comes from">
+            {Source::ALL
+                .into_iter()
+                .map(|option| {
+                    let href = match option {
+                        Source::Git => base.clone(),
+                        other => format!("{base}?source={}", other.as_str()),
+                    };
+                    let active = move || source.get() == option;
+                    view! {
+                        <a
+                            href=href
+                            class="segment"
+                            class:segment-active=active
+                            class:segment-locked=move || locked() && !active()
+                            data-source=option.as_str()
+                            aria-current=move || active().then_some("page")
+                            aria-disabled=move || (locked() && !active()).then_some("true")
+                            on:click=move |event| {
+                                if locked() {
+                                    event.prevent_default();
+                                }
+                            }
+                        >
+                            {option.label()}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+        {move || match source.get() {
+            Source::Git => view! { <GitForm started /> }.into_any(),
+            Source::Custom => view! { <CustomForm started /> }.into_any(),
+            Source::Archive => view! { <ArchiveForm started /> }.into_any(),
+        }}
+        {move || started.get().map(|job| view! { <NewPackageJob job_id=job.id source=job.source /> })}
+    }
+}
+
+/// "Cancel": back to the package list.
+#[component]
+fn CancelLink() -> impl IntoView {
+    let href = organization_path(&CurrentOrganization::expect().url_name());
+    view! {
+        <A href=href attr:class="button button-quiet">
+            "Cancel"
+        </A>
+    }
+}
+
+/// A git repository (URL and optional credential): `createVcsPackage`.
+#[component]
+fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
+    /// The inputs this form shows, named as the mutation's arguments.
+    const FIELDS: &[&str] = &["url", "credentialId"];
     let session = Session::expect();
     let organization = CurrentOrganization::expect();
     let url_name = organization.url_name();
     let url = RwSignal::new(String::new());
     let credential = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    // The job reading the package just added, and the URL it was added with.
-    let started = RwSignal::new(None::<(String, String)>);
 
     // Credentials are for owners; members never see this form work anyway.
     let credentials = {
@@ -97,7 +197,7 @@ pub fn AddPackagePage() -> impl IntoView {
         })
     };
     let credential_options = Signal::derive(move || {
-        let mut options = vec![(String::new(), "None: a public repository".to_owned())];
+        let mut options = vec![no_credential_option()];
         if let Some(Ok(loaded)) = credentials.get() {
             options.extend(loaded);
         }
@@ -113,10 +213,12 @@ pub fn AddPackagePage() -> impl IntoView {
                     url: repository.clone(),
                     credential_id: credential_id.clone(),
                 };
-                let repository = repository.clone();
                 async move {
                     match execute::<CreateVcsPackage>(variables).await {
-                        Ok(data) => started.set(Some((data.create_vcs_package.id, repository))),
+                        Ok(data) => started.set(Some(StartedJob {
+                            id: data.create_vcs_package.id,
+                            source: Source::Git,
+                        })),
                         Err(failure) => {
                             session.observe(&failure);
                             error.set(Some(failure));
@@ -142,12 +244,8 @@ pub fn AddPackagePage() -> impl IntoView {
         ));
     };
 
-    let cancel_href = organization_path(&url_name);
     let credentials_href = format!("{}/credentials", organization_path(&url_name));
     view! {
-        <div class="section-header">
-            <h2>"Add a package"</h2>
-        </div>
         <form class="panel form-panel" on:submit=on_submit novalidate>
             <p class="muted">
                 "Packyard reads the repository's " <code>"composer.json"</code>
@@ -182,93 +280,416 @@ pub fn AddPackagePage() -> impl IntoView {
                 <button type="submit" class="button button-primary" disabled=busy>
                     {move || if pending.get() { "Adding…" } else { "Add package" }}
                 </button>
-                <A href=cancel_href attr:class="button button-quiet">
-                    "Cancel"
-                </A>
+                <CancelLink />
             </div>
         </form>
-        {move || {
-            started
-                .get()
-                .map(|(job_id, repository)| {
-                    view! {
-                        <ReadingJob job_id repository />
-                    }
-                })
-        }}
     }
 }
 
-/// The live progress of the job that reads a new package; on success, its page opens.
+/// What the definition textarea shows while empty, and what "Insert example" puts in.
+pub(super) const DEFINITION_EXAMPLE: &str = r#"{
+  "name": "acme/legacy-sdk",
+  "version": "1.2.0",
+  "description": "The vendor's SDK, published as a zip",
+  "dist": {
+    "type": "zip",
+    "url": "https://downloads.example.com/legacy-sdk-1.2.0.zip"
+  },
+  "require": {
+    "php": ">=8.1"
+  }
+}"#;
+
+/// The definition's hint: the three shapes the server takes.
+pub(super) const DEFINITION_HINT: &str = "One version object, a list of them, or a Composer \
+    repository {\"type\": \"package\", \"package\": […]}. Each version needs name, version, \
+    and dist (type, url) or source (type, url, reference).";
+
+/// The check made before sending: the server parses the definition again and names the
+/// version at fault; this only catches text that is not JSON, or not an object or list.
+pub(super) fn check_definition(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("Paste the package's definition (JSON).".to_owned());
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(_) | serde_json::Value::Array(_)) => Ok(()),
+        Ok(_) => Err(
+            "Expected a JSON object (a version, or a repository of type package) or a list \
+             of versions."
+                .to_owned(),
+        ),
+        Err(error) => Err(format!("This is not valid JSON: {error}.")),
+    }
+}
+
+/// A client-side complaint about the `definition` input, shown like the server's.
+pub(super) fn definition_error(message: String) -> ApiError {
+    ApiError {
+        code: ErrorCode::BadUserInput,
+        message,
+        field: Some("definition".to_owned()),
+    }
+}
+
+/// Versions written out in JSON: `createCustomPackage`.
 #[component]
-fn ReadingJob(job_id: String, repository: String) -> impl IntoView {
+fn CustomForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
+    const FIELDS: &[&str] = &["definition"];
     let session = Session::expect();
+    let url_name = CurrentOrganization::expect().url_name();
+    let definition = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+
+    let create = Action::new_local(move |text: &String| {
+        let variables = create_custom_package::Variables {
+            organization: url_name.clone(),
+            definition: text.clone(),
+        };
+        async move {
+            match execute::<CreateCustomPackage>(variables).await {
+                Ok(data) => started.set(Some(StartedJob {
+                    id: data.create_custom_package.id,
+                    source: Source::Custom,
+                })),
+                Err(failure) => {
+                    session.observe(&failure);
+                    error.set(Some(failure));
+                }
+            }
+        }
+    });
+    let pending = create.pending();
+    let busy = move || pending.get() || started.with(Option::is_some);
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if busy() {
+            return;
+        }
+        let text = definition.get_untracked();
+        match check_definition(&text) {
+            Ok(()) => {
+                error.set(None);
+                create.dispatch(text);
+            }
+            Err(message) => error.set(Some(definition_error(message))),
+        }
+    };
+
+    view! {
+        <form class="panel form-panel form-panel-wide" on:submit=on_submit novalidate>
+            <p class="muted">
+                "For code that lives outside git, e.g. a vendor's zip download: write each "
+                "version out the way a Composer " <code>"package"</code>
+                " repository would. Packyard serves exactly these versions."
+            </p>
+            <FormError message=form_error(error, FIELDS) />
+            <TextAreaField
+                label="Package definition"
+                name="definition"
+                value=definition
+                error=field_error(error, "definition")
+                placeholder=DEFINITION_EXAMPLE
+                hint=DEFINITION_HINT
+                rows=16
+                required=true
+            />
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=busy>
+                    {move || if pending.get() { "Adding…" } else { "Add package" }}
+                </button>
+                <button
+                    type="button"
+                    class="button insert-example"
+                    disabled=busy
+                    on:click=move |_| {
+                        error.set(None);
+                        definition.set(DEFINITION_EXAMPLE.to_owned());
+                    }
+                >
+                    "Insert example"
+                </button>
+                <CancelLink />
+            </div>
+        </form>
+    }
+}
+
+/// Why the uploaded archives cannot make one package, if they cannot: the server wants
+/// versions of one package name, each version once.
+fn archive_set_problem(rows: &[UploadRow]) -> Option<String> {
+    let archives: Vec<_> = rows.iter().filter_map(UploadRow::uploaded).collect();
+    let mut names: Vec<&str> = archives.iter().map(|a| a.package_name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() > 1 {
+        return Some(format!(
+            "These archives belong to different packages ({}). A package is made of versions \
+             of one package: remove the others.",
+            names.join(", ")
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    archives
+        .iter()
+        .find(|archive| !seen.insert(super::archives::version_key(&archive.version)))
+        .map(|twice| {
+            format!(
+                "Version {} is there twice: remove one of its archives.",
+                twice.version
+            )
+        })
+}
+
+/// Zip archives: each chosen file is uploaded at once (`uploadArtifact`) and shows the
+/// package and version read from it; "Create package" makes a package of the uploaded
+/// ones (`createArtifactPackage`).
+#[component]
+fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
+    const FIELDS: &[&str] = &["file", "artifactIds"];
+    let session = Session::expect();
+    let url_name = CurrentOrganization::expect().url_name();
+    let uploads = RwSignal::new(Vec::<UploadRow>::new());
+    let next_key = StoredValue::new(0_u64);
+    let error = RwSignal::new(None::<ApiError>);
+
+    let on_files = {
+        let url_name = url_name.clone();
+        Callback::new(move |files: Vec<File>| {
+            error.set(None);
+            let mut to_send = Vec::new();
+            for file in files {
+                let key = next_key.get_value();
+                next_key.set_value(key + 1);
+                let row = UploadRow::new(key, &file);
+                if row.state == UploadState::Uploading {
+                    to_send.push((key, file));
+                }
+                uploads.update(|rows| rows.push(row));
+            }
+            let url_name = url_name.clone();
+            // One file after the other: a slow link shares its bandwidth with no one.
+            spawn_local(async move {
+                for (key, file) in to_send {
+                    let state = match upload_archive(session, url_name.clone(), &file).await {
+                        Ok(archive) => UploadState::Uploaded(archive),
+                        Err(failure) => UploadState::Failed(failure.message),
+                    };
+                    // The page may be gone by now; then nobody needs the answer.
+                    uploads.try_update(|rows| {
+                        if let Some(row) = rows.iter_mut().find(|row| row.key == key) {
+                            row.state = state;
+                        }
+                    });
+                }
+            });
+        })
+    };
+    let on_remove = Callback::new(move |key: u64| {
+        error.set(None);
+        uploads.update(|rows| rows.retain(|row| row.key != key));
+    });
+
+    let create = Action::new_local(move |ids: &Vec<String>| {
+        let variables = create_artifact_package::Variables {
+            organization: url_name.clone(),
+            artifact_ids: ids.clone(),
+        };
+        async move {
+            match execute::<CreateArtifactPackage>(variables).await {
+                Ok(data) => started.set(Some(StartedJob {
+                    id: data.create_artifact_package.id,
+                    source: Source::Archive,
+                })),
+                Err(failure) => {
+                    session.observe(&failure);
+                    error.set(Some(failure));
+                }
+            }
+        }
+    });
+    let pending = create.pending();
+    let busy = move || pending.get() || started.with(Option::is_some);
+
+    let uploading =
+        move || uploads.with(|rows| rows.iter().any(|row| row.state == UploadState::Uploading));
+    let ready: Memo<Vec<(String, String, String)>> = Memo::new(move |_| {
+        uploads.with(|rows| {
+            rows.iter()
+                .filter_map(UploadRow::uploaded)
+                .map(|a| (a.id.clone(), a.package_name.clone(), a.version.clone()))
+                .collect()
+        })
+    });
+    let problem = Memo::new(move |_| uploads.with(|rows| archive_set_problem(rows)));
+    let summary = move || {
+        if problem.with(Option::is_some) {
+            return None;
+        }
+        ready.with(|ready| {
+            let (_, name, _) = ready.first()?;
+            let versions: Vec<&str> = ready.iter().map(|(_, _, v)| v.as_str()).collect();
+            Some(match versions.len() {
+                1 => format!("{name}: version {}", versions[0]),
+                n => format!("{name}: {n} versions ({})", versions.join(", ")),
+            })
+        })
+    };
+    let can_create = move || {
+        !busy() && !uploading() && problem.with(Option::is_none) && ready.with(|r| !r.is_empty())
+    };
+    let on_create = move |_| {
+        if !can_create() {
+            return;
+        }
+        error.set(None);
+        create.dispatch(
+            ready.with_untracked(|ready| ready.iter().map(|(id, _, _)| id.clone()).collect()),
+        );
+    };
+
+    view! {
+        <div class="panel form-panel form-panel-wide">
+            <p class="muted">
+                "Each zip is one version: its top-level " <code>"composer.json"</code>
+                " must name the package and its " <code>"version"</code>
+                ". Upload one or several versions of the same package, then create it."
+            </p>
+            <FormError message=form_error(error, FIELDS) />
+            <ArchiveInput
+                label="Zip archives"
+                hint="Each file is uploaded when you choose it. Choose more to add versions."
+                multiple=true
+                disabled=Signal::derive(busy)
+                error=field_error(error, "file")
+                on_files
+            />
+            <Show when=move || uploads.with(|rows| !rows.is_empty())>
+                <ul class="uploads" class:uploads-locked=busy aria-live="polite">
+                    <For
+                        each=move || uploads.get()
+                        key=|row| (row.key, format!("{:?}", row.state))
+                        children=move |row| {
+                            view! { <UploadRowView row on_remove /> }
+                        }
+                    />
+                </ul>
+            </Show>
+            {move || {
+                problem
+                    .get()
+                    .or_else(|| error.with(|e| e.as_ref()?.message_for_field("artifactIds")))
+                    .map(|message| {
+                        view! { <p class="form-error" role="alert">{message}</p> }
+                    })
+            }}
+            {move || summary().map(|text| view! { <p class="upload-summary">{text}</p> })}
+            <div class="form-actions">
+                <button
+                    type="button"
+                    class="button button-primary create-artifact-package"
+                    disabled=move || !can_create()
+                    on:click=on_create
+                >
+                    {move || {
+                        if pending.get() {
+                            "Creating…"
+                        } else if uploading() {
+                            "Uploading…"
+                        } else {
+                            "Create package"
+                        }
+                    }}
+                </button>
+                <CancelLink />
+            </div>
+        </div>
+    }
+}
+
+/// The live progress of the job that reads a new package; on success its page opens
+/// (`Job.package` says which package that is).
+#[component]
+fn NewPackageJob(job_id: String, source: Source) -> impl IntoView {
     let url_name = CurrentOrganization::expect().url_name();
     let navigate = use_navigate();
     let watch = JobWatch::start(job_id, None);
-    let lookup_error = RwSignal::new(None::<ApiError>);
+    let package_path = {
+        let url_name = url_name.clone();
+        move || {
+            watch
+                .job()
+                .and_then(|job| job.package)
+                .map(|package| job_package_path(&url_name, &package))
+        }
+    };
 
-    // Opens the new package's page. The job does not say which package it read, so the
-    // package is found again by its repository URL.
-    let open_package = Action::new_local(move |pause: &Duration| {
-        let pause = *pause;
-        let (url_name, repository, navigate) =
-            (url_name.clone(), repository.clone(), navigate.clone());
+    let open_package = Action::new_local(move |(path, pause): &(String, Duration)| {
+        let (path, pause, navigate) = (path.clone(), *pause, navigate.clone());
         async move {
             if !pause.is_zero() {
                 sleep(pause).await;
             }
-            match find_package_by_url(session, url_name.clone(), repository).await {
-                Ok(Some(row)) => navigate(
-                    &package_path(&url_name, row.name.as_deref(), &row.id),
-                    Default::default(),
-                ),
-                Ok(None) => lookup_error.set(Some(ApiError {
-                    code: crate::api::ErrorCode::NotFound,
-                    message: "The package was read, but it is no longer in the list.".to_owned(),
-                    field: None,
-                })),
-                Err(failure) => lookup_error.set(Some(failure)),
-            }
+            navigate(&path, Default::default());
         }
     });
-    Effect::new(move |opened: Option<bool>| {
-        if opened == Some(true) {
+    let gone = RwSignal::new(false);
+    {
+        let package_path = package_path.clone();
+        Effect::new(move |opened: Option<bool>| {
+            if opened == Some(true) {
+                return true;
+            }
+            if watch.status() != Some(JobStatus::Success) {
+                return false;
+            }
+            match package_path() {
+                Some(path) => {
+                    open_package.dispatch((path, SUCCESS_PAUSE));
+                }
+                None => gone.set(true),
+            }
+            true
+        });
+    }
+    let failed = move || watch.status() == Some(JobStatus::Error);
+    let failed_path = move || package_path().filter(|_| failed());
+    // The panel appears below the form: bring it into view once.
+    let panel = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |scrolled: Option<bool>| {
+        if scrolled == Some(true) {
             return true;
         }
-        let succeeded = watch.status() == Some(JobStatus::Success);
-        if succeeded {
-            open_package.dispatch(SUCCESS_PAUSE);
-        }
-        succeeded
+        panel
+            .get()
+            .map(|panel| panel.scroll_into_view_with_bool(false))
+            .is_some()
     });
-    let failed = move || watch.status() == Some(JobStatus::Error);
 
     view! {
-        <section class="panel job-panel" aria-live="polite">
-            <h2>"Reading the repository"</h2>
+        <section class="panel job-panel" aria-live="polite" node_ref=panel>
+            <h2>{source.reading()}</h2>
             <JobProgress watch />
-            {move || {
-                lookup_error.get().map(|error| view! { <p class="form-error" role="alert">{error.message}</p> })
-            }}
-            <Show when=failed>
-                <div class="form-actions">
-                    <button
-                        type="button"
-                        class="button button-primary"
-                        on:click=move |_| {
-                            open_package.dispatch(Duration::ZERO);
-                        }
-                    >
-                        "Open the package"
-                    </button>
-                </div>
-                <p class="muted">
-                    "The package was added, but its source could not be read. Fix the cause (a "
-                    "credential, the URL's access rights, its composer.json) and use “Update now” "
-                    "on its page, or remove it there."
+            <Show when=move || gone.get()>
+                <p class="form-error" role="alert">
+                    "The package was read, but it is gone now (removed meanwhile?)."
                 </p>
             </Show>
+            <Show when=failed>
+                <p class="muted job-advice">{source.failure_advice()}</p>
+            </Show>
+            {move || {
+                failed_path()
+                    .map(|path| {
+                        view! {
+                            <div class="form-actions">
+                                <A href=path attr:class="button button-primary open-package">
+                                    "Open the package"
+                                </A>
+                            </div>
+                        }
+                    })
+            }}
         </section>
     }
 }

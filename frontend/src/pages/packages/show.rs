@@ -1,11 +1,14 @@
 //! `/orgs/:url_name/packages/:vendor/:name` (or `/packages/:id` before the package has a
-//! name): how to install it, its versions, who requires it, and its last update.
+//! name): how to install it, its versions (and archives), its last update, changing its
+//! source (see `edit.rs`), who requires it, and removing it.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{display_name, package_path};
+use super::archives::ArchiveInfo;
+use super::edit::{ArchivesPanel, EditDefinitionPanel, EditRepositoryPanel};
+use super::{display_name, job_package_path, package_path};
 use crate::api::operations::{
     PackageKind, PackagePage as PackagePageQuery, PackageVersions, RemovePackage, UpdatePackage,
     package_page, package_versions, remove_package, update_package,
@@ -30,11 +33,14 @@ struct PackageDetails {
     kind: PackageKind,
     package_type: Option<String>,
     repository_url: Option<String>,
+    credential_id: Option<String>,
     default_branch: Option<String>,
     install_command: Option<String>,
     created_at: String,
     updated_at: String,
     versions: Page<VersionRow>,
+    /// The uploaded archives (artifact packages; empty for the others).
+    archives: Vec<ArchiveInfo>,
     dependents: Vec<DependentRow>,
     last_job: Option<JobUpdate>,
 }
@@ -114,6 +120,7 @@ async fn load_package(
         kind: package.kind,
         package_type: package.type_,
         repository_url: package.repository_url,
+        credential_id: package.credential_id,
         default_branch: package.default_branch,
         install_command: package.install_command,
         created_at: package.created_at,
@@ -128,6 +135,19 @@ async fn load_package(
             versions.page_info.has_next_page,
             versions.page_info.end_cursor,
         ),
+        archives: package
+            .artifacts
+            .into_iter()
+            .map(|artifact| ArchiveInfo {
+                id: artifact.id,
+                file_name: artifact.file_name,
+                sha1: artifact.sha1,
+                size: artifact.size,
+                package_name: artifact.package_name,
+                version: artifact.version,
+                created_at: artifact.created_at,
+            })
+            .collect(),
         dependents: package
             .dependents
             .into_iter()
@@ -178,8 +198,22 @@ pub fn PackagePage() -> impl IntoView {
         params
             .with(|params| package_key(params.get("vendor"), params.get("name"), params.get("id")))
     });
-    let package = LocalResource::new(move || load_package(session, url_name.clone(), key.get()));
-    let reload = Callback::new(move |()| package.refetch());
+    let package = {
+        let url_name = url_name.clone();
+        LocalResource::new(move || load_package(session, url_name.clone(), key.get()))
+    };
+    // After a job of this package: its page again, fresh — at its new name if the job
+    // renamed it (a first read names a package; another repository may name it anew).
+    let navigate = use_navigate();
+    let reload = Callback::new(move |job: JobUpdate| {
+        let renamed = job.package.filter(|package| {
+            package.name.is_some() && package.name.as_ref() != Some(&key.get_untracked())
+        });
+        match renamed {
+            Some(package) => navigate(&job_package_path(&url_name, &package), Default::default()),
+            None => package.refetch(),
+        }
+    });
 
     view! {
         <Transition fallback=|| view! { <Loading /> }>
@@ -194,7 +228,7 @@ pub fn PackagePage() -> impl IntoView {
 }
 
 #[component]
-fn PackageView(details: PackageDetails, reload: Callback<()>) -> impl IntoView {
+fn PackageView(details: PackageDetails, reload: Callback<JobUpdate>) -> impl IntoView {
     let organization = CurrentOrganization::expect().get();
     let title = display_name(
         details.name.as_deref(),
@@ -210,14 +244,17 @@ fn PackageView(details: PackageDetails, reload: Callback<()>) -> impl IntoView {
         kind,
         package_type,
         repository_url,
+        credential_id,
         default_branch,
         install_command,
         created_at,
         updated_at,
         versions,
+        archives,
         dependents,
         last_job,
     } = details;
+    let url_name = organization.url_name.clone();
 
     view! {
         <div class="package-header">
@@ -253,30 +290,64 @@ fn PackageView(details: PackageDetails, reload: Callback<()>) -> impl IntoView {
             .map(|command| {
                 view! { <InstallPanel organization=organization.clone() install_command=command /> }
             })}
-        <VersionsPanel url_name=organization.url_name.clone() key=key.clone() first_page=versions />
-        <UpdatePanel
-            url_name=organization.url_name.clone()
-            key=key.clone()
-            last_job
-            can_manage
-            reload
-        />
+        <VersionsPanel url_name=url_name.clone() key=key.clone() kind first_page=versions />
+        {(kind == PackageKind::Artifact)
+            .then(|| {
+                view! {
+                    <ArchivesPanel
+                        url_name=url_name.clone()
+                        key=key.clone()
+                        archives
+                        can_manage
+                        on_done=reload
+                    />
+                }
+            })}
+        <UpdatePanel url_name=url_name.clone() key=key.clone() last_job can_manage reload />
+        {match kind {
+            PackageKind::Vcs if can_manage => {
+                view! {
+                    <EditRepositoryPanel
+                        url_name=url_name.clone()
+                        key=key.clone()
+                        repository_url=repository_url.clone()
+                        credential_id
+                        on_done=reload
+                    />
+                }
+                    .into_any()
+            }
+            PackageKind::Custom if can_manage => {
+                view! { <EditDefinitionPanel url_name=url_name.clone() key=key.clone() on_done=reload /> }
+                    .into_any()
+            }
+            _ => ().into_any(),
+        }}
         <section class="panel">
             <h2>"Details"</h2>
             <dl class="details">
-                <div class="details-wide">
-                    <dt>"Repository"</dt>
-                    <dd class="break">
-                        {repository_url
-                            .map_or_else(
-                                || view! { <span class="muted">"—"</span> }.into_any(),
-                                |url| view! { <code>{url}</code> }.into_any(),
-                            )}
-                    </dd>
-                </div>
+                {(kind == PackageKind::Vcs)
+                    .then(|| {
+                        view! {
+                            <div class="details-wide">
+                                <dt>"Repository"</dt>
+                                <dd class="break">
+                                    {repository_url
+                                        .map_or_else(
+                                            || view! { <span class="muted">"—"</span> }.into_any(),
+                                            |url| view! { <code>{url}</code> }.into_any(),
+                                        )}
+                                </dd>
+                            </div>
+                            <div>
+                                <dt>"Default branch"</dt>
+                                <dd>{default_branch.unwrap_or_else(|| "—".to_owned())}</dd>
+                            </div>
+                        }
+                    })}
                 <div>
-                    <dt>"Default branch"</dt>
-                    <dd>{default_branch.unwrap_or_else(|| "—".to_owned())}</dd>
+                    <dt>"Source"</dt>
+                    <dd>{kind_description(kind)}</dd>
                 </div>
                 <div>
                     <dt>"Added"</dt>
@@ -294,7 +365,7 @@ fn PackageView(details: PackageDetails, reload: Callback<()>) -> impl IntoView {
         </section>
         <DependentsPanel url_name=organization.url_name.clone() dependents />
         <Show when=move || can_manage>
-            <RemovePanel url_name=organization.url_name.clone() key=key.clone() />
+            <RemovePanel url_name=url_name.clone() key=key.clone() kind />
         </Show>
     }
 }
@@ -340,7 +411,12 @@ fn InstallPanel(organization: OrganizationInfo, install_command: String) -> impl
 }
 
 #[component]
-fn VersionsPanel(url_name: String, key: String, first_page: Page<VersionRow>) -> impl IntoView {
+fn VersionsPanel(
+    url_name: String,
+    key: String,
+    kind: PackageKind,
+    first_page: Page<VersionRow>,
+) -> impl IntoView {
     let session = Session::expect();
     let empty = first_page.items.is_empty();
     let list = GrowingList::new(first_page, move |cursor| {
@@ -350,12 +426,7 @@ fn VersionsPanel(url_name: String, key: String, first_page: Page<VersionRow>) ->
         <section class="panel">
             <h2>"Versions " <span class="count">{move || list.total()}</span></h2>
             {if empty {
-                view! {
-                    <p class="muted">
-                        "No versions yet: none of the tags or branches read had a valid composer.json."
-                    </p>
-                }
-                    .into_any()
+                view! { <p class="muted">{no_versions_note(kind)}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll">
@@ -422,7 +493,7 @@ fn UpdatePanel(
     key: String,
     last_job: Option<JobUpdate>,
     can_manage: bool,
-    reload: Callback<()>,
+    reload: Callback<JobUpdate>,
 ) -> impl IntoView {
     let session = Session::expect();
     // The job followed live: the last one if it is still running, or one just started.
@@ -487,20 +558,48 @@ fn UpdatePanel(
     }
 }
 
+/// A job followed live; `on_final` gets its last state once it succeeded or failed.
 #[component]
-fn LiveJob(job_id: String, initial: Option<JobUpdate>, on_final: Callback<()>) -> impl IntoView {
+pub(super) fn LiveJob(
+    job_id: String,
+    initial: Option<JobUpdate>,
+    on_final: Callback<JobUpdate>,
+) -> impl IntoView {
     let watch = JobWatch::start(job_id, initial);
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
         }
-        let finished = watch.status().is_some_and(|status| status.is_final());
-        if finished {
-            on_final.run(());
+        match watch.job().filter(|job| job.status.is_final()) {
+            Some(job) => {
+                on_final.run(job);
+                true
+            }
+            None => false,
         }
-        finished
     });
     view! { <JobProgress watch /> }
+}
+
+/// The "Source" detail: where the versions come from.
+fn kind_description(kind: PackageKind) -> &'static str {
+    match kind {
+        PackageKind::Vcs => "Git repository",
+        PackageKind::Custom => "Custom JSON definition",
+        PackageKind::Artifact => "Uploaded zip archives",
+        PackageKind::Unknown => "—",
+    }
+}
+
+/// Why a package has no versions, in the terms of its kind.
+fn no_versions_note(kind: PackageKind) -> &'static str {
+    match kind {
+        PackageKind::Custom => "No versions yet: its definition has not been read successfully.",
+        PackageKind::Artifact => {
+            "No versions yet: none of its archives has been read successfully."
+        }
+        _ => "No versions yet: none of the tags or branches read had a valid composer.json.",
+    }
 }
 
 #[component]
@@ -554,7 +653,7 @@ fn DependentsPanel(url_name: String, dependents: Vec<DependentRow>) -> impl Into
 
 /// Removing the package: type its name to confirm.
 #[component]
-fn RemovePanel(url_name: String, key: String) -> impl IntoView {
+fn RemovePanel(url_name: String, key: String, kind: PackageKind) -> impl IntoView {
     let session = Session::expect();
     let navigate = use_navigate();
     let error = RwSignal::new(None::<ApiError>);
@@ -584,8 +683,8 @@ fn RemovePanel(url_name: String, key: String) -> impl IntoView {
             <h2>"Remove package"</h2>
             <p class="muted">
                 "Removes the package and all its versions from the organization's Composer "
-                "repository. Projects that require it can no longer install it. The git "
-                "repository itself is not touched."
+                "repository. Projects that require it can no longer install it. "
+                {(kind == PackageKind::Vcs).then_some("The git repository itself is not touched.")}
             </p>
             {move || {
                 error.get().map(|error| view! { <p class="form-error form-error-banner" role="alert">{error.message}</p> })

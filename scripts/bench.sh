@@ -7,8 +7,8 @@
 #   scripts/bench.sh              SQLite (the default installation)
 #   scripts/bench.sh --postgres   a throwaway PostgreSQL cluster instead
 #
-# BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS and BENCH_TAGS pass
-# through (see server/benches/p2_requests.rs).
+# BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_TAGS and
+# BENCH_ROUNDS pass through (see server/benches/p2_requests.rs).
 source "$(dirname "$0")/lib.sh"
 
 postgres=""

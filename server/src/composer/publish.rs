@@ -28,6 +28,12 @@ pub struct RepositoryUrls {
 }
 
 impl RepositoryUrls {
+    pub fn new(config: &crate::config::Config) -> Self {
+        RepositoryUrls {
+            public_url: config.public_url(),
+        }
+    }
+
     pub fn repository(&self, organization: &Organization) -> String {
         format!("{}/{}", self.public_url, organization.url_name)
     }

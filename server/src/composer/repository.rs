@@ -251,9 +251,7 @@ async fn stored_document(
     let mut document = publish::find(&mut conn, organization.id, path).await?;
     if document.is_none() && path == publish::ROOT_PATH {
         // An organization without packages has never had its root rendered.
-        let urls = publish::RepositoryUrls {
-            public_url: state.config.public_url(),
-        };
+        let urls = publish::RepositoryUrls::new(&state.config);
         publish::publish_root(&mut conn, &urls, organization).await?;
         document = publish::find(&mut conn, organization.id, path).await?;
     }

@@ -26,6 +26,14 @@ pub struct SourcePolicy {
     pub allow_local_repositories: bool,
 }
 
+impl SourcePolicy {
+    pub fn new(config: &crate::config::Config) -> Self {
+        SourcePolicy {
+            allow_local_repositories: config.allow_local_repositories,
+        }
+    }
+}
+
 /// Where a VCS package may live: remote git URLs, and local ones only where allowed.
 pub fn validate_repository_url(url: &str, policy: SourcePolicy) -> Result<String> {
     let url = url.trim();

@@ -113,9 +113,7 @@ impl OrganizationView {
 
     /// Where Composer finds this organization's packages, and how to authenticate.
     async fn composer_repository(&self, ctx: &Context<'_>) -> ComposerRepository {
-        let urls = RepositoryUrls {
-            public_url: state(ctx).config.public_url(),
-        };
+        let urls = RepositoryUrls::new(&state(ctx).config);
         ComposerRepository::of(&urls, &self.0)
     }
 

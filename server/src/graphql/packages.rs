@@ -229,9 +229,7 @@ impl PackageMutation {
             .as_ref()
             .map(|id| parse_id("credentialId", id))
             .transpose()?;
-        let policy = SourcePolicy {
-            allow_local_repositories: state.config.allow_local_repositories,
-        };
+        let policy = SourcePolicy::new(&state.config);
         let job = packages::create_vcs(
             &state.db,
             &state.jobs,
@@ -300,9 +298,7 @@ impl PackageMutation {
             .as_ref()
             .map(|id| parse_id("credentialId", id))
             .transpose()?;
-        let policy = SourcePolicy {
-            allow_local_repositories: state.config.allow_local_repositories,
-        };
+        let policy = SourcePolicy::new(&state.config);
         let job = packages::edit_vcs(
             &state.db,
             &state.jobs,
@@ -338,9 +334,7 @@ impl PackageMutation {
         name: String,
     ) -> Result<bool> {
         let state = state(ctx);
-        let urls = RepositoryUrls {
-            public_url: state.config.public_url(),
-        };
+        let urls = RepositoryUrls::new(&state.config);
         packages::remove(
             &state.db,
             &state.jobs,

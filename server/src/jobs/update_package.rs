@@ -206,9 +206,7 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
 
     let package_name = package_name(&package, &scanned)?;
     context.progress(60, "building dist archives").await?;
-    let urls = RepositoryUrls {
-        public_url: state.config.public_url(),
-    };
+    let urls = RepositoryUrls::new(&state.config);
     let mut rows = Vec::with_capacity(scanned.len());
     for (index, version) in scanned.iter().enumerate() {
         if index % 5 == 0 {
@@ -260,9 +258,7 @@ async fn publish_artifacts(
     if archives.is_empty() {
         return Err(PermanentFailure(format!("{package_name} has no artifacts")).into());
     }
-    let urls = RepositoryUrls {
-        public_url: context.state.config.public_url(),
-    };
+    let urls = RepositoryUrls::new(&context.state.config);
     let now = db::now();
     let mut rows = Vec::with_capacity(archives.len());
     for archive in &archives {
@@ -349,9 +345,7 @@ async fn publish(
     default_branch: Option<String>,
 ) -> anyhow::Result<()> {
     context.progress(90, "publishing").await?;
-    let urls = RepositoryUrls {
-        public_url: context.state.config.public_url(),
-    };
+    let urls = RepositoryUrls::new(&context.state.config);
     let description = summary_of(&rows);
     let requirements: HashSet<String> =
         rows.iter().flat_map(|row| requires_of(&row.data)).collect();

@@ -1,6 +1,7 @@
 //! Rendering Composer documents when packages change, and storing them: requests then
 //! serve stored bytes and never render (see docs/ARCHITECTURE.md, Composer metadata).
 
+use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use sha2::{Digest, Sha256};
@@ -130,19 +131,19 @@ pub async fn publish_root(
 /// with `If-Modified-Since` keep getting 304.
 async fn store(conn: &mut DbConn, organization_id: i64, path: &str, body: String) -> Result<()> {
     let etag = format!("\"{}\"", hex::encode(Sha256::digest(body.as_bytes())));
-    let existing: Option<String> = db_run!(conn: {
+    let existing: Option<(String, NaiveDateTime)> = db_run!(conn: {
         composer_documents::table
             .filter(composer_documents::organization_id.eq(organization_id))
             .filter(composer_documents::path.eq(path))
-            .select(composer_documents::etag)
+            .select((composer_documents::etag, composer_documents::updated_at))
             .first(conn)
             .await
             .optional()?
     });
-    if existing.as_deref() == Some(etag.as_str()) {
+    if existing.as_ref().is_some_and(|(stored, _)| *stored == etag) {
         return Ok(());
     }
-    let now = db::now();
+    let now = next_last_modified(existing.map(|(_, updated_at)| updated_at), db::now());
     db_run!(conn: {
         diesel::insert_into(composer_documents::table)
             .values((
@@ -179,4 +180,54 @@ pub async fn find(
             .await
             .optional()?
     }))
+}
+
+/// `Last-Modified` has whole seconds, and Composer revalidates with `If-Modified-Since`
+/// alone: a document changed twice within one second would look unchanged to a client
+/// that fetched the first version. So every new version gets a later second than the
+/// one before, even if that second has not quite come yet.
+fn next_last_modified(previous: Option<NaiveDateTime>, now: NaiveDateTime) -> NaiveDateTime {
+    let now = now.with_nanosecond(0).unwrap_or(now);
+    match previous.and_then(|previous| previous.with_nanosecond(0)) {
+        Some(previous) if previous >= now => previous + chrono::TimeDelta::seconds(1),
+        _ => now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").unwrap()
+    }
+
+    #[test]
+    fn a_new_version_always_has_a_later_whole_second() {
+        assert_eq!(
+            next_last_modified(None, at("2026-01-01 10:00:00.700")),
+            at("2026-01-01 10:00:00")
+        );
+        assert_eq!(
+            next_last_modified(
+                Some(at("2026-01-01 10:00:00.100")),
+                at("2026-01-01 10:00:00.900")
+            ),
+            at("2026-01-01 10:00:01")
+        );
+        assert_eq!(
+            next_last_modified(
+                Some(at("2026-01-01 10:00:01")),
+                at("2026-01-01 10:00:00.900")
+            ),
+            at("2026-01-01 10:00:02")
+        );
+        assert_eq!(
+            next_last_modified(
+                Some(at("2026-01-01 09:00:00")),
+                at("2026-01-01 10:00:00.500")
+            ),
+            at("2026-01-01 10:00:00")
+        );
+    }
 }

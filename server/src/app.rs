@@ -20,9 +20,12 @@ use crate::jobs::{Jobs, worker};
 use crate::storage::BlobStore;
 use crate::web;
 
-/// Everything a request handler or a job needs. Cheap to clone.
+/// Everything a request handler or a job needs. One reference count to clone: axum
+/// clones the state for every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+pub struct Services {
     pub db: Db,
     pub config: Arc<Config>,
     pub jobs: Jobs,
@@ -40,14 +43,22 @@ impl AppState {
         jobs.spawn_replica_listener(&db);
         let sealer = Sealer::load(&config)?;
         let blobs = BlobStore::new(config.data_dir.join("storage"));
-        Ok(AppState {
+        Ok(AppState(Arc::new(Services {
             db,
             config: Arc::new(config),
             jobs,
             schema: graphql::schema(),
             sealer,
             blobs,
-        })
+        })))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
     }
 }
 

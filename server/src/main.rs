@@ -12,6 +12,11 @@ use packyard::domain::users;
 use packyard::jobs::worker;
 use packyard::{db, graphql, telemetry};
 
+/// A hyper server makes many small, short-lived allocations per request; mimalloc
+/// serves them faster than glibc's malloc (see docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "packyard",

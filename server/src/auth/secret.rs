@@ -24,7 +24,12 @@ pub fn generate(kind: &str) -> String {
 }
 
 pub fn hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    hex::encode(digest(secret))
+}
+
+/// The SHA-256 behind [`hash`], for in-memory lookups that need no hex string.
+pub fn digest(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
 }
 
 pub fn visible_prefix(secret: &str) -> String {

@@ -5,7 +5,7 @@
 //! password (username `token`), or `Authorization: Bearer`.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -15,14 +15,13 @@ use diesel_async::RunQueryDsl;
 use serde::Deserialize;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::access_cache::CachedToken;
+use super::access_cache::PreparedDocument;
 use super::publish;
 use crate::app::AppState;
 use crate::auth::Actor;
 use crate::auth::{TokenHolder, secret};
-use crate::db::rows::ComposerDocument;
 use crate::db::rows::Organization;
 use crate::db::schema::{package_downloads, package_versions, packages};
 use crate::db_run;
@@ -37,7 +36,7 @@ async fn authorize(
     state: &AppState,
     url_name: &str,
     headers: &HeaderMap,
-) -> std::result::Result<(Organization, Actor), Response> {
+) -> std::result::Result<(Arc<Organization>, Actor), Response> {
     let unauthorized = |message: &str| {
         let mut response = (
             StatusCode::UNAUTHORIZED,
@@ -52,7 +51,8 @@ async fn authorize(
         );
         response
     };
-    let Some(secret) = presented_secret(headers) else {
+    let mut decoded = [0u8; MAX_BASIC_CREDENTIALS];
+    let Some(secret) = presented_secret(headers, &mut decoded) else {
         return Err(unauthorized(
             "authentication required: use http-basic with username \"token\" and an organization token as password",
         ));
@@ -62,11 +62,14 @@ async fn authorize(
         let Some(organization) = organization_named(state, url_name).await? else {
             return Ok(None);
         };
-        if let Some(holder) = organization_token(state, &organization, &secret).await? {
+        if let Some(holder) = organization_token(state, &organization, secret).await? {
             return Ok(Some((organization, Actor::OrganizationToken(holder))));
         }
-        if secret.starts_with(&format!("{}_", api_tokens::SECRET_KIND)) {
-            let actor = api_tokens::authenticate(&state.db, &secret).await?;
+        if secret
+            .strip_prefix(api_tokens::SECRET_KIND)
+            .is_some_and(|rest| rest.starts_with('_'))
+        {
+            let actor = api_tokens::authenticate(&state.db, secret).await?;
             let mut conn = state.db.get().await?;
             let member = match actor.user_id() {
                 Some(user_id) => organizations::role_of(&mut conn, organization.id, user_id)
@@ -90,35 +93,37 @@ async fn authorize(
     }
 }
 
-async fn organization_named(state: &AppState, url_name: &str) -> Result<Option<Organization>> {
+async fn organization_named(state: &AppState, url_name: &str) -> Result<Option<Arc<Organization>>> {
     let cache = state.jobs.cache();
     if let Some(organization) = cache.organization(url_name) {
         return Ok(Some(organization));
     }
     let mut conn = state.db.get().await?;
-    let found = organizations::find_by_url_name(&mut conn, url_name).await?;
+    let found = organizations::find_by_url_name(&mut conn, url_name)
+        .await?
+        .map(Arc::new);
     if let Some(organization) = &found {
         cache.remember_organization(organization.clone());
     }
     Ok(found)
 }
 
-/// The organization token behind `secret`, from memory when this process has seen it in
-/// the last minute (removal and regeneration drop it at once; see `access_cache`).
+/// The organization token behind `secret`, from memory when this process has seen it
+/// lately (removal and regeneration drop it at once; see `access_cache`).
 async fn organization_token(
     state: &AppState,
     organization: &Organization,
     secret: &str,
 ) -> Result<Option<TokenHolder>> {
     let cache = state.jobs.cache();
-    let hash = secret::hash(secret);
-    if let Some(mut cached) = cache.token(&hash)
+    let digest = secret::digest(secret);
+    if let Some(cached) = cache.token(&digest)
         && cached.holder.organization_id == organization.id
     {
         if cached.expires_at.is_some_and(|at| at <= crate::db::now()) {
             return Ok(None);
         }
-        if cached.last_recorded.elapsed() >= LAST_USED_RESOLUTION {
+        if cache.token_use_due(&cached, LAST_USED_RESOLUTION) {
             // `lastUsedAt` is informative: written in the background, at most once a minute.
             let db = state.db.clone();
             let token_id = cached.holder.token_id;
@@ -127,39 +132,39 @@ async fn organization_token(
                     tracing::warn!(%error, token_id, "could not record token use");
                 }
             });
-            cached.last_recorded = Instant::now();
-            cache.remember_token(hash, cached.clone());
         }
-        return Ok(Some(cached.holder));
+        return Ok(Some(cached.holder.clone()));
     }
+    let ticket = cache.ticket();
     let Some((holder, expires_at)) =
         organization_tokens::authenticate(&state.db, organization.id, secret).await?
     else {
         return Ok(None);
     };
-    cache.remember_token(
-        hash,
-        CachedToken {
-            holder: holder.clone(),
-            expires_at,
-            last_recorded: Instant::now(),
-        },
-    );
+    cache.remember_token(ticket, digest, holder.clone(), expires_at);
     Ok(Some(holder))
 }
 
-/// The token from `Authorization: Basic` (the password; any username) or `Bearer`.
-fn presented_secret(headers: &HeaderMap) -> Option<String> {
+/// Longer `Authorization: Basic` values are not ours: no token is that long.
+const MAX_BASIC_CREDENTIALS: usize = 512;
+
+/// The token from `Authorization: Basic` (the password; any username) or `Bearer`,
+/// decoded into `buffer` rather than onto the heap.
+fn presented_secret<'a>(
+    headers: &'a HeaderMap,
+    buffer: &'a mut [u8; MAX_BASIC_CREDENTIALS],
+) -> Option<&'a str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, rest) = value.split_once(' ')?;
     let rest = rest.trim();
     if scheme.eq_ignore_ascii_case("bearer") {
-        return Some(rest.to_owned()).filter(|s| !s.is_empty());
+        return Some(rest).filter(|s| !s.is_empty());
     }
     if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = String::from_utf8(STANDARD.decode(rest).ok()?).ok()?;
+        let length = STANDARD.decode_slice(rest, buffer).ok()?;
+        let decoded = std::str::from_utf8(&buffer[..length]).ok()?;
         let (_, password) = decoded.split_once(':')?;
-        return Some(password.to_owned()).filter(|s| !s.is_empty());
+        return Some(password).filter(|s| !s.is_empty());
     }
     None
 }
@@ -168,22 +173,36 @@ fn presented_secret(headers: &HeaderMap) -> Option<String> {
 pub async fn root(
     State(state): State<AppState>,
     Path(url_name): Path<String>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
-    document(&state, &url_name, publish::ROOT_PATH, &headers).await
+    document(&state, &url_name, publish::ROOT_PATH, request.headers()).await
 }
 
 /// `GET /{org}/p2/{vendor}/{file}` where file is `name.json` or `name~dev.json`.
 pub async fn package_file(
     State(state): State<AppState>,
     Path((url_name, vendor, file)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
     let Some(name) = file.strip_suffix(".json") else {
         return not_found(&format!("{vendor}/{file}"));
     };
-    let path = format!("p2/{}/{}.json", vendor.to_lowercase(), name.to_lowercase());
-    document(&state, &url_name, &path, &headers).await
+    // Names are stored in lower case; clients almost always ask in lower case already.
+    let mut path = String::with_capacity(9 + vendor.len() + name.len());
+    path.push_str("p2/");
+    push_lowercase(&mut path, &vendor);
+    path.push('/');
+    push_lowercase(&mut path, name);
+    path.push_str(".json");
+    document(&state, &url_name, &path, request.headers()).await
+}
+
+fn push_lowercase(into: &mut String, text: &str) {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) || !text.is_ascii() {
+        into.push_str(&text.to_lowercase());
+    } else {
+        into.push_str(text);
+    }
 }
 
 async fn document(state: &AppState, url_name: &str, path: &str, headers: &HeaderMap) -> Response {
@@ -196,25 +215,10 @@ async fn document(state: &AppState, url_name: &str, path: &str, headers: &Header
         Ok(None) => return not_found(path),
         Err(error) => return error.into_response(),
     };
-    let last_modified = document.updated_at.and_utc();
-    let not_modified = match headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(tags) => tags.split(',').any(|tag| tag.trim() == document.etag),
-        None => headers
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|since| chrono::DateTime::parse_from_rfc2822(since).ok())
-            .is_some_and(|since| since.timestamp() >= last_modified.timestamp()),
-    };
-    let http_date = last_modified
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string();
-    let mut response = if not_modified {
+    let mut response = if is_fresh(&document, headers) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = document.body.clone().into_response();
+        let mut response = Response::new(Body::from(document.body.clone()));
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
@@ -222,14 +226,8 @@ async fn document(state: &AppState, url_name: &str, path: &str, headers: &Header
         response
     };
     let response_headers = response.headers_mut();
-    response_headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&document.etag).expect("hex etag"),
-    );
-    response_headers.insert(
-        header::LAST_MODIFIED,
-        HeaderValue::from_str(&http_date).expect("http date"),
-    );
+    response_headers.insert(header::ETAG, document.etag.clone());
+    response_headers.insert(header::LAST_MODIFIED, document.last_modified.clone());
     response_headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
@@ -237,16 +235,41 @@ async fn document(state: &AppState, url_name: &str, path: &str, headers: &Header
     response
 }
 
+/// Whether the client's copy is current. `If-None-Match` wins when present; Composer
+/// sends `If-Modified-Since` with the `Last-Modified` it was given, so that is compared
+/// as text before it is parsed as a date.
+fn is_fresh(document: &PreparedDocument, headers: &HeaderMap) -> bool {
+    if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
+        let Ok(tags) = tags.to_str() else {
+            return false;
+        };
+        let etag = document.etag.as_bytes();
+        return tags
+            .split(',')
+            .any(|tag| tag.trim() == "*" || tag.trim().as_bytes() == etag);
+    }
+    let Some(since) = headers.get(header::IF_MODIFIED_SINCE) else {
+        return false;
+    };
+    since == document.last_modified
+        || since
+            .to_str()
+            .ok()
+            .and_then(|since| chrono::DateTime::parse_from_rfc2822(since).ok())
+            .is_some_and(|since| since.timestamp() >= document.last_modified_unix)
+}
+
 /// A stored document, from memory once read (dropped when its organization publishes).
 async fn stored_document(
     state: &AppState,
     organization: &Organization,
     path: &str,
-) -> Result<Option<Arc<ComposerDocument>>> {
+) -> Result<Option<Arc<PreparedDocument>>> {
     let cache = state.jobs.cache();
     if let Some(document) = cache.document(organization.id, path) {
         return Ok(Some(document));
     }
+    let ticket = cache.ticket();
     let mut conn = state.db.get().await?;
     let mut document = publish::find(&mut conn, organization.id, path).await?;
     if document.is_none() && path == publish::ROOT_PATH {
@@ -256,8 +279,8 @@ async fn stored_document(
         document = publish::find(&mut conn, organization.id, path).await?;
     }
     Ok(document.map(|document| {
-        let document = Arc::new(document);
-        cache.remember_document(document.clone());
+        let document = Arc::new(PreparedDocument::new(document));
+        cache.remember_document(ticket, organization.id, path, document.clone());
         document
     }))
 }

@@ -14,7 +14,9 @@ use std::time::Duration;
 use diesel::SqliteConnection;
 use diesel::connection::AnsiTransactionManager as SyncAnsiTransactionManager;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection, TransactionManager};
 use futures_util::FutureExt;
@@ -128,6 +130,9 @@ impl Db {
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut config = ManagerConfig::<SqliteConn>::default();
+                // A pooled SQLite connection is an open file: nothing to verify with a
+                // `SELECT 1` on every checkout.
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(|path| {
                     let path = path.to_owned();
                     async move {

@@ -170,6 +170,8 @@ impl Jobs {
         diesel::sql_query(format!("LISTEN {INVALIDATE_CHANNEL}"))
             .execute(&mut conn)
             .await?;
+        // Whatever changed while no listener was connected went unheard: start over.
+        self.inner.cache.apply(Invalidation::All);
         let mut notifications = std::pin::pin!(conn.notifications_stream());
         while let Some(notification) = notifications.next().await {
             let notification = notification?;

@@ -210,11 +210,22 @@ async fn a_git_repository_becomes_composer_metadata_and_dists(app: TestApp) {
         summary.data()["job"]["package"],
         json!({ "name": "acme/lib", "description": "The acme/lib library", "type": "library" })
     );
-    let tagged: Value = get(&http, &format!("{base}/p2/acme/lib.json"), Some(&token))
-        .await
-        .json()
+    // A client revalidating its copy gets the new document, even when both were
+    // published within one second (HTTP dates have whole seconds).
+    let revalidated = http
+        .get(format!("{base}/p2/acme/lib.json"))
+        .basic_auth("token", Some(&token))
+        .header("if-modified-since", &last_modified)
+        .send()
         .await
         .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::OK);
+    assert_ne!(
+        revalidated.headers()["last-modified"],
+        last_modified.as_str()
+    );
+    assert_ne!(revalidated.headers()["etag"], etag.as_str());
+    let tagged: Value = revalidated.json().await.unwrap();
     let expanded = tagged["packages"]["acme/lib"].as_array().unwrap();
     assert!(
         expanded.iter().any(|v| v["version"] == "v1.2.0"),

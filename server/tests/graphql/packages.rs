@@ -282,6 +282,18 @@ async fn custom_packages_publish_their_definition(app: TestApp) {
         .await;
     assert_eq!(bad.error_code(), "BAD_USER_INPUT");
     assert_eq!(bad.error_field(), Some("definition"));
+    assert_eq!(bad.error_message(), "versions[0].version: is required");
+    // A mistake is found by the version it is in, as written, not by its position.
+    let mut wrong_url = definition.clone();
+    wrong_url["package"][1]["dist"]["url"] = "ftp://downloads.example.com/legacy.zip".into();
+    let bad = owner
+        .graphql(create, json!({ "d": wrong_url.to_string() }))
+        .await;
+    assert_eq!(bad.error_field(), Some("definition"));
+    assert_eq!(
+        bad.error_message(),
+        r#"versions["1.1.0"].dist.url: must be an absolute http(s) URL, not "ftp://downloads.example.com/legacy.zip""#
+    );
     let taken = owner
         .graphql(create, json!({ "d": definition.to_string() }))
         .await;

@@ -70,20 +70,25 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
         .join("mirrors")
         .join(format!("{package_id}.git"));
     let fetch_path = mirror_path.clone();
-    let refs = tokio::task::spawn_blocking(move || {
+    let fetched = tokio::task::spawn_blocking(move || {
         let mirror = Mirror::open_or_init(&fetch_path, &url)?;
         mirror.fetch(git_credential.as_ref(), |_| {})?;
         vcs::list_refs(mirror.repo())
     })
-    .await?
-    .map_err(|error| {
-        // An unreachable host may come back; a wrong URL or credential will not.
-        if matches!(error, vcs::VcsError::Unreachable { .. }) {
-            anyhow::anyhow!("{error}")
-        } else {
-            PermanentFailure(error.to_string()).into()
+    .await?;
+    let refs = match fetched {
+        Ok(refs) => refs,
+        Err(error) => {
+            // The error says what to fix; the log keeps what libgit2 said, for support.
+            context.log(&format!("fetch failed: {error:?}")).await?;
+            // An unreachable host may come back; a wrong URL or credential will not.
+            return Err(if matches!(error, vcs::VcsError::Unreachable { .. }) {
+                anyhow::anyhow!("{error}")
+            } else {
+                PermanentFailure(error.to_string()).into()
+            });
         }
-    })?;
+    };
 
     let existing = stored_versions(context, package_id).await?;
     let total_refs = refs.tags.len() + refs.branches.len();

@@ -8,7 +8,8 @@ use crate::support::{Client, TestApp};
 
 both_backends!(
     uploaded_archives_become_an_installable_package,
-    bad_archives_are_refused_with_the_reason
+    bad_archives_are_refused_with_the_reason,
+    the_same_archive_is_stored_once_per_organization,
 );
 
 fn archive(entries: &[(&str, &str)]) -> Vec<u8> {
@@ -32,6 +33,10 @@ fn release(version: &str) -> Vec<u8> {
 
 /// A GraphQL multipart request (the spec's `operations` + `map` + file parts).
 async fn upload(client: &Client, organization: &str, bytes: Vec<u8>) -> Value {
+    upload_as(client, organization, "tool.zip", bytes).await
+}
+
+async fn upload_as(client: &Client, organization: &str, file_name: &str, bytes: Vec<u8>) -> Value {
     let operations = json!({
         "query": "mutation($o: String!, $f: Upload!) { uploadArtifact(organization: $o, file: $f) { id packageName version sha1 } }",
         "variables": { "o": organization, "f": null },
@@ -42,7 +47,7 @@ async fn upload(client: &Client, organization: &str, bytes: Vec<u8>) -> Value {
         .part(
             "0",
             reqwest::multipart::Part::bytes(bytes)
-                .file_name("tool.zip")
+                .file_name(file_name.to_owned())
                 .mime_str("application/zip")
                 .unwrap(),
         );
@@ -211,4 +216,94 @@ async fn bad_archives_are_refused_with_the_reason(app: TestApp) {
         )
         .await;
     assert_eq!(stored.data()["organization"]["packages"]["totalCount"], 0);
+}
+
+/// The stored file of an uploaded archive.
+async fn stored_file(
+    app: &TestApp,
+    owner: &Client,
+    organization: &str,
+    sha1: &str,
+) -> std::path::PathBuf {
+    let id = owner
+        .graphql(
+            "query($o: String!) { organization(urlName: $o) { id } }",
+            json!({ "o": organization }),
+        )
+        .await
+        .data()["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.state
+        .blobs
+        .root()
+        .join(format!("artifacts/{id}/{sha1}.zip"))
+}
+
+const ARTIFACTS: &str = "query($o: String!, $n: String, $u: Boolean) { organization(urlName: $o) { artifacts(packageName: $n, unused: $u) { totalCount nodes { id fileName version package { name } } } } }";
+
+async fn artifacts_of(owner: &Client, name: Option<&str>, unused: bool) -> Value {
+    owner
+        .graphql(ARTIFACTS, json!({ "o": "acme", "n": name, "u": unused }))
+        .await
+        .data()["organization"]["artifacts"]
+        .clone()
+}
+
+async fn the_same_archive_is_stored_once_per_organization(app: TestApp) {
+    let owner = app.user("owner").await;
+    app.organization_with_token(&owner, "acme").await;
+    let bytes = release("1.0.0");
+    let first = upload_as(&owner, "acme", "tool-1.0.0.zip", bytes.clone()).await;
+    let first = &first["data"]["uploadArtifact"];
+    // Again, under another name: the stored artifact comes back, not a second one.
+    let again = upload_as(&owner, "acme", "copy of tool.zip", bytes.clone()).await;
+    assert_eq!(
+        again["data"]["uploadArtifact"]["id"], first["id"],
+        "{again}"
+    );
+    let listed = artifacts_of(&owner, None, false).await;
+    assert_eq!(listed["totalCount"], 1, "{listed}");
+    assert_eq!(listed["nodes"][0]["fileName"], "tool-1.0.0.zip");
+    let folder = stored_file(&app, &owner, "acme", first["sha1"].as_str().unwrap())
+        .await
+        .parent()
+        .unwrap()
+        .to_owned();
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+
+    // Once a package uses it, uploading it again still returns it (and says whose it is).
+    let job_id = owner
+        .graphql("mutation($ids: [ID!]!) { createArtifactPackage(organization: \"acme\", artifactIds: $ids) { id } }", json!({ "ids": [first["id"]] }))
+        .await
+        .data()["createArtifactPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job_id).await["status"], "SUCCESS");
+    let used = upload_as(&owner, "acme", "tool.zip", bytes.clone()).await;
+    assert_eq!(used["data"]["uploadArtifact"]["id"], first["id"], "{used}");
+    let listed = artifacts_of(&owner, Some("acme/tool"), false).await;
+    assert_eq!(
+        listed,
+        json!({ "totalCount": 1, "nodes": [{ "id": first["id"], "fileName": "tool-1.0.0.zip", "version": "1.0.0", "package": { "name": "acme/tool" } }] })
+    );
+    assert_eq!(artifacts_of(&owner, None, true).await["totalCount"], 0);
+    assert_eq!(
+        artifacts_of(&owner, Some("acme/other"), false).await["totalCount"],
+        0
+    );
+
+    // Another organization keeps its own copy.
+    owner
+        .graphql(
+            "mutation { createOrganization(name: \"other\") { id } }",
+            json!({}),
+        )
+        .await
+        .data();
+    let elsewhere = upload(&owner, "other", bytes).await;
+    assert_ne!(
+        elsewhere["data"]["uploadArtifact"]["id"], first["id"],
+        "{elsewhere}"
+    );
 }

@@ -1,6 +1,6 @@
 //! Artifact packages: versions uploaded as zip archives. An upload is inspected and
 //! stored first (`uploadArtifact`); archives then make a package or join one. The same
-//! bytes are stored once per organization.
+//! bytes are stored once per organization; an unused archive can be removed.
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -14,7 +14,8 @@ use crate::db_run;
 use crate::domain::organizations::{self, VisibleOrganization};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::{Error, Result};
-use crate::jobs::Jobs;
+use crate::jobs::queue::{self, Enqueue};
+use crate::jobs::{JobPayload, Jobs};
 use crate::storage::BlobStore;
 
 pub fn blob_key(organization_id: i64, sha1: &str) -> String {
@@ -44,7 +45,8 @@ pub async fn upload(
         return Ok(existing);
     }
     drop(conn);
-    // Stored before the row: a row never points at a missing file.
+    // Stored before the row: a row never points at a missing file. (A removal's
+    // `delete_files` job leaves a file written after the removal alone.)
     blobs.put(&key, bytes).await?;
     let manifest = serde_json::to_string(inspected.manifest.as_map()).map_err(Error::internal)?;
     let file_name: String = file_name
@@ -120,6 +122,84 @@ async fn ensure_same_content(blobs: &BlobStore, key: &str, bytes: &[u8]) -> Resu
              could not tell the two apart",
         ))
     }
+}
+
+/// `removeArtifact`: deletes an uploaded archive that no package uses; its file goes in
+/// a `delete_files` job enqueued in the same transaction.
+pub async fn remove(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    organization_url_name: &str,
+    artifact_id: i64,
+) -> Result<()> {
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization_id = organization.organization.id;
+            let artifact: Artifact = db_run!(conn: {
+                artifacts::table
+                    .find(artifact_id)
+                    .filter(artifacts::organization_id.eq(organization_id))
+                    .select(Artifact::as_select())
+                    .first(conn)
+                    .await
+                    .optional()?
+            })
+            .ok_or(Error::NotFound("artifact"))?;
+            if let Some(package_id) = artifact.package_id {
+                let package = super::packages::find_by_id(conn, organization_id, package_id)
+                    .await?
+                    .and_then(|package| package.name)
+                    .unwrap_or_else(|| format!("#{package_id}"));
+                return Err(Error::conflict(
+                    "artifactId",
+                    format!(
+                        "{} is version {} of the package {package}: take it out of the \
+                         package first, or remove the package",
+                        artifact.file_name, artifact.version
+                    ),
+                ));
+            }
+            // Only while still unused: a package may have taken it since it was read.
+            let deleted = db_run!(conn: {
+                diesel::delete(
+                    artifacts::table
+                        .find(artifact_id)
+                        .filter(artifacts::package_id.is_null()),
+                )
+                .execute(conn)
+                .await?
+            });
+            if deleted == 0 {
+                return Err(Error::conflict(
+                    "artifactId",
+                    "a package started using the archive meanwhile",
+                ));
+            }
+            enqueue_file_deletion(conn, actor, organization_id, None, vec![artifact.sha1]).await
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await
+}
+
+/// Queues the deletion of files that rows deleted in this transaction pointed at.
+pub(crate) async fn enqueue_file_deletion(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_id: i64,
+    package_id: Option<i64>,
+    artifact_sha1s: Vec<String>,
+) -> Result<Job> {
+    let mut request = Enqueue::new(JobPayload::DeleteFiles {
+        organization_id,
+        package_id,
+        artifact_sha1s,
+    });
+    request.organization_id = Some(organization_id);
+    request.created_by = actor.user_id();
+    queue::enqueue(conn, request).await
 }
 
 /// Uploaded archives of the organization, oldest first: those of `package_name` only

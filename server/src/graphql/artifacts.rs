@@ -164,4 +164,18 @@ impl ArtifactMutation {
         .await?;
         Ok(JobView(job))
     }
+
+    /// Deletes an uploaded archive that no package uses (CONFLICT while one does), and
+    /// its stored file.
+    async fn remove_artifact(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        artifact_id: ID,
+    ) -> Result<bool> {
+        let state = state(ctx);
+        let id = parse_id("artifactId", &artifact_id)?;
+        artifacts::remove(&state.db, &state.jobs, actor(ctx), &organization, id).await?;
+        Ok(true)
+    }
 }

@@ -64,11 +64,7 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
     };
 
     context.progress(5, &format!("fetching {url}")).await?;
-    let mirror_path = state
-        .config
-        .data_dir
-        .join("mirrors")
-        .join(format!("{package_id}.git"));
+    let mirror_path = mirror_path(&state.config, package_id);
     let fetch_path = mirror_path.clone();
     let fetched = tokio::task::spawn_blocking(move || {
         let mirror = Mirror::open_or_init(&fetch_path, &url)?;
@@ -589,8 +585,22 @@ async fn version_row(
     })
 }
 
+/// Where a VCS package's bare mirror lives: the data directory, not the blob store, as
+/// libgit2 needs a real directory.
+pub fn mirror_path(config: &crate::config::Config, package_id: i64) -> std::path::PathBuf {
+    config
+        .data_dir
+        .join("mirrors")
+        .join(format!("{package_id}.git"))
+}
+
 pub fn dist_key(package_id: i64, reference: &str) -> String {
-    format!("dists/{package_id}/{reference}.zip")
+    format!("{}/{reference}.zip", dists_prefix(package_id))
+}
+
+/// Every dist archive built for the package is under this key prefix.
+pub fn dists_prefix(package_id: i64) -> String {
+    format!("dists/{package_id}")
 }
 
 /// Builds the archive of `commit` once and stores it; later runs reuse the stored bytes

@@ -10,6 +10,7 @@ both_backends!(
     uploaded_archives_become_an_installable_package,
     bad_archives_are_refused_with_the_reason,
     the_same_archive_is_stored_once_per_organization,
+    unused_archives_can_be_removed_with_their_file,
 );
 
 fn archive(entries: &[(&str, &str)]) -> Vec<u8> {
@@ -306,4 +307,104 @@ async fn the_same_archive_is_stored_once_per_organization(app: TestApp) {
         elsewhere["data"]["uploadArtifact"]["id"], first["id"],
         "{elsewhere}"
     );
+}
+
+async fn unused_archives_can_be_removed_with_their_file(app: TestApp) {
+    let owner = app.user("owner").await;
+    let token = app.organization_with_token(&owner, "acme").await;
+    let used = upload(&owner, "acme", release("1.0.0")).await["data"]["uploadArtifact"].clone();
+    let unused_bytes = release("1.1.0");
+    let unused = upload_as(&owner, "acme", "tool-1.1.0.zip", unused_bytes.clone()).await["data"]["uploadArtifact"].clone();
+    let job_id = owner
+        .graphql("mutation($ids: [ID!]!) { createArtifactPackage(organization: \"acme\", artifactIds: $ids) { id } }", json!({ "ids": [used["id"]] }))
+        .await
+        .data()["createArtifactPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job_id).await["status"], "SUCCESS");
+    let listed = artifacts_of(&owner, None, true).await;
+    assert_eq!(
+        listed["nodes"],
+        json!([{ "id": unused["id"], "fileName": "tool-1.1.0.zip", "version": "1.1.0", "package": null }])
+    );
+
+    let remove =
+        "mutation($o: String!, $id: ID!) { removeArtifact(organization: $o, artifactId: $id) }";
+    let in_use = owner
+        .graphql(remove, json!({ "o": "acme", "id": used["id"] }))
+        .await;
+    assert_eq!(in_use.error_code(), "CONFLICT");
+    assert_eq!(in_use.error_field(), Some("artifactId"));
+    assert_eq!(
+        in_use.error_message(),
+        "tool.zip is version 1.0.0 of the package acme/tool: take it out of the package first, or remove the package"
+    );
+    let stranger = app.user("stranger").await;
+    assert_eq!(
+        stranger
+            .graphql(remove, json!({ "o": "acme", "id": unused["id"] }))
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+    // Known ids of another organization are not found either.
+    app.organization_with_token(&stranger, "elsewhere").await;
+    assert_eq!(
+        stranger
+            .graphql(remove, json!({ "o": "elsewhere", "id": unused["id"] }))
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        owner
+            .graphql(remove, json!({ "o": "acme", "id": "nope" }))
+            .await
+            .error_field(),
+        Some("artifactId")
+    );
+
+    let unused_file = stored_file(&app, &owner, "acme", unused["sha1"].as_str().unwrap()).await;
+    let used_file = stored_file(&app, &owner, "acme", used["sha1"].as_str().unwrap()).await;
+    assert!(unused_file.exists());
+    let removed = owner
+        .graphql(remove, json!({ "o": "acme", "id": unused["id"] }))
+        .await;
+    assert_eq!(removed.data()["removeArtifact"], true);
+    assert_eq!(artifacts_of(&owner, None, false).await["totalCount"], 1);
+    // The file goes in a job of the organization.
+    let newest = owner
+        .graphql(
+            "{ organization(urlName: \"acme\") { jobs(first: 1) { nodes { id kind } } } }",
+            json!({}),
+        )
+        .await;
+    let job = newest.data()["organization"]["jobs"]["nodes"][0].clone();
+    assert_eq!(job["kind"], "delete_files");
+    let finished = app.wait_for_job(&owner, &job["id"]).await;
+    assert_eq!(finished["status"], "SUCCESS", "{finished}");
+    assert!(!unused_file.exists(), "{finished}");
+    assert!(used_file.exists());
+    assert_eq!(
+        owner
+            .graphql(remove, json!({ "o": "acme", "id": unused["id"] }))
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+
+    // The package's own archive still downloads; the removed one can come back.
+    let dist = reqwest::Client::new()
+        .get(format!(
+            "{}/acme/dists/acme/tool/{}.zip",
+            app.base_url,
+            used["sha1"].as_str().unwrap()
+        ))
+        .basic_auth("token", Some(&token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dist.status(), 200);
+    let back = upload(&owner, "acme", unused_bytes).await;
+    assert!(back.get("errors").is_none(), "{back}");
+    assert!(unused_file.exists());
 }

@@ -1,1 +1,2 @@
+mod delete_files;
 mod queue;

@@ -69,11 +69,17 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
     let fetched = tokio::task::spawn_blocking(move || {
         let mirror = Mirror::open_or_init(&fetch_path, &url)?;
         mirror.fetch(git_credential.as_ref(), |_| {})?;
-        vcs::list_refs(mirror.repo())
+        let counts = vcs::ObjectCounts::of(&fetch_path).ok();
+        Ok::<_, vcs::VcsError>((vcs::list_refs(mirror.repo())?, counts))
     })
     .await?;
     let refs = match fetched {
-        Ok(refs) => refs,
+        Ok((refs, counts)) => {
+            if counts.is_some_and(|counts| counts.needs_repack()) {
+                repack_mirror(context, &mirror_path).await?;
+            }
+            refs
+        }
         Err(error) => {
             // The error says what to fix; the log keeps what libgit2 said, for support.
             context.log(&format!("fetch failed: {error:?}")).await?;
@@ -243,6 +249,25 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
         refs.default_branch.clone(),
     )
     .await
+}
+
+/// Compacts a mirror that collected many packs (one per fetch), before its versions are
+/// read. A failed or impossible repack is logged and changes nothing else.
+async fn repack_mirror(context: &JobContext, mirror_path: &std::path::Path) -> anyhow::Result<()> {
+    context.progress(15, "repacking the git mirror").await?;
+    let path = mirror_path.to_owned();
+    let line = match tokio::task::spawn_blocking(move || vcs::repack(&path)).await? {
+        vcs::Repack::Done { before, after } => format!(
+            "repacked the git mirror: {} packs and {} loose objects became {} and {}",
+            before.packs, before.loose_objects, after.packs, after.loose_objects
+        ),
+        vcs::Repack::GitMissing => {
+            "the git mirror has many packs, but git is not installed to repack it".to_owned()
+        }
+        vcs::Repack::Failed(reason) => format!("repacking the git mirror failed: {reason}"),
+    };
+    context.log(&line).await?;
+    Ok(())
 }
 
 /// An artifact package's versions are its attached archives, served as uploaded.

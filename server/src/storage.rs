@@ -65,6 +65,36 @@ impl BlobStore {
         }
     }
 
+    /// Deletes `key`. A key that is not stored is no error: deleting twice is deleting once.
+    pub async fn remove(&self, key: &str) -> Result<()> {
+        match tokio::fs::remove_file(self.path(key)?).await {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::internal(error))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Deletes every key under `prefix` (`dists/12` takes `dists/12/…`), as an object
+    /// store deletes by prefix. Nothing stored there is no error.
+    pub async fn remove_prefix(&self, prefix: &str) -> Result<()> {
+        match tokio::fs::remove_dir_all(self.path(prefix)?).await {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::internal(error))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// When `key` was last written, or `None` when it is not stored.
+    pub async fn modified(&self, key: &str) -> Result<Option<std::time::SystemTime>> {
+        match tokio::fs::metadata(self.path(key)?).await {
+            Ok(metadata) => Ok(Some(metadata.modified().map_err(Error::internal)?)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(Error::internal(error)),
+        }
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -86,6 +116,28 @@ mod tests {
         assert!(store.open("dists/1/missing.zip").await.unwrap().is_none());
         for bad in ["../x", "/etc/passwd", "a//b", "a/./b", ""] {
             assert!(store.put(bad, b"x").await.is_err(), "{bad}");
+            assert!(store.remove(bad).await.is_err(), "{bad}");
+            assert!(store.remove_prefix(bad).await.is_err(), "{bad}");
         }
+    }
+
+    #[tokio::test]
+    async fn removes_keys_and_prefixes_idempotently() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path());
+        let before = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+        store.put("dists/1/a.zip", b"a").await.unwrap();
+        store.put("dists/1/b.zip", b"b").await.unwrap();
+        store.put("dists/12/c.zip", b"c").await.unwrap();
+        assert!(store.modified("dists/1/a.zip").await.unwrap().unwrap() > before);
+        store.remove("dists/1/a.zip").await.unwrap();
+        store.remove("dists/1/a.zip").await.unwrap();
+        assert!(!store.exists("dists/1/a.zip").await.unwrap());
+        assert_eq!(store.modified("dists/1/a.zip").await.unwrap(), None);
+        store.remove_prefix("dists/1").await.unwrap();
+        store.remove_prefix("dists/1").await.unwrap();
+        assert!(!store.exists("dists/1/b.zip").await.unwrap());
+        // A prefix is a whole path segment: dists/1 is not dists/12.
+        assert!(store.exists("dists/12/c.zip").await.unwrap());
     }
 }

@@ -13,6 +13,15 @@ use crate::error::{Error, Result};
 
 const FIELD: &str = "file";
 const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
+const NOT_A_ZIP: &str = "the uploaded file is not a valid zip archive";
+
+/// An archive whose directory was readable but whose entry is not.
+fn damaged(entry: impl std::fmt::Display, error: zip::result::ZipError) -> Error {
+    tracing::info!(%error, "upload refused: damaged zip entry");
+    invalid(format!(
+        "the uploaded zip archive is damaged: {entry} cannot be read"
+    ))
+}
 
 #[derive(Debug, Clone)]
 pub struct InspectedArtifact {
@@ -34,16 +43,20 @@ pub fn inspect(bytes: &[u8], max_bytes: u64) -> Result<InspectedArtifact> {
             max_bytes / 1024 / 1024
         )));
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| invalid(format!("not a zip archive: {e}")))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|error| {
+        // The zip library's wording ("Could not find EOCD") means nothing to the person
+        // who picked the file; the detail goes to the server log for whoever debugs it.
+        tracing::info!(%error, "upload refused: not a zip archive");
+        invalid(NOT_A_ZIP)
+    })?;
     let mut manifest_entry: Option<(usize, usize)> = None;
     for index in 0..archive.len() {
         let entry = archive
             .by_index_raw(index)
-            .map_err(|e| invalid(format!("damaged zip archive: {e}")))?;
+            .map_err(|e| damaged(format_args!("entry {}", index + 1), e))?;
         let name = entry
             .name()
-            .map_err(|e| invalid(format!("unreadable entry name: {e}")))?
+            .map_err(|e| damaged(format_args!("the name of entry {}", index + 1), e))?
             .to_string();
         let escapes = name.starts_with('/')
             || name.contains('\\')
@@ -66,7 +79,7 @@ pub fn inspect(bytes: &[u8], max_bytes: u64) -> Result<InspectedArtifact> {
         .ok_or_else(|| invalid("the archive has no composer.json at its top level"))?;
     let mut entry = archive
         .by_index(index)
-        .map_err(|e| invalid(format!("damaged zip archive: {e}")))?;
+        .map_err(|e| damaged("composer.json", e))?;
     if entry.size() > MAX_MANIFEST_BYTES {
         return Err(invalid("composer.json is larger than 1 MiB"));
     }
@@ -75,7 +88,7 @@ pub fn inspect(bytes: &[u8], max_bytes: u64) -> Result<InspectedArtifact> {
         .by_ref()
         .take(MAX_MANIFEST_BYTES)
         .read_to_end(&mut manifest_bytes)
-        .map_err(|e| invalid(format!("damaged zip archive: {e}")))?;
+        .map_err(|e| damaged("composer.json", e.into()))?;
     let manifest = validate_composer_json(&manifest_bytes).map_err(|e| invalid(e.to_string()))?;
     let version = manifest
         .version_field()
@@ -98,12 +111,13 @@ mod tests {
 
     use super::*;
 
+    /// Entries are stored uncompressed, so tests can find and alter their bytes.
     fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
         for (name, content) in entries {
-            writer
-                .start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
+            writer.start_file(*name, options).unwrap();
             writer.write_all(content.as_bytes()).unwrap();
         }
         writer.finish().unwrap().into_inner()
@@ -132,7 +146,7 @@ mod tests {
     #[test]
     fn bad_archives_are_refused_on_the_file_field() {
         let cases: Vec<(Vec<u8>, &str)> = vec![
-            (b"not a zip at all".to_vec(), "not a zip archive"),
+            (b"not a zip at all".to_vec(), NOT_A_ZIP),
             (zip_of(&[("README.md", "hi")]), "no composer.json"),
             (
                 zip_of(&[("composer.json", r#"{"name": "acme/tool"}"#)]),
@@ -166,6 +180,34 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("larger than")
+        );
+    }
+
+    /// Library wording ("Could not find EOCD", "Invalid checksum") never reaches the
+    /// person uploading: they are told what is wrong with their file.
+    #[test]
+    fn broken_zips_are_described_in_plain_words() {
+        let whole = zip_of(&[("composer.json", MANIFEST), ("src/Tool.php", "<?php")]);
+        for not_zip in [
+            whole[..whole.len() - 10].to_vec(),
+            Vec::new(),
+            b"PK\x03\x04 and then nothing".to_vec(),
+        ] {
+            let error = inspect(&not_zip, 1 << 20).unwrap_err();
+            assert_eq!(error.to_string(), NOT_A_ZIP);
+            assert_eq!(error.field(), Some("file"));
+        }
+        // The directory is intact but composer.json's bytes no longer match their CRC.
+        let mut flipped = zip_of(&[("composer.json", MANIFEST)]);
+        let at = flipped
+            .windows(9)
+            .position(|window| window == b"acme/tool")
+            .expect("stored uncompressed");
+        flipped[at + 8] = b'X';
+        let error = inspect(&flipped, 1 << 20).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the uploaded zip archive is damaged: composer.json cannot be read"
         );
     }
 }

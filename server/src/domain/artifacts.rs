@@ -1,5 +1,6 @@
 //! Artifact packages: versions uploaded as zip archives. An upload is inspected and
-//! stored first (`uploadArtifact`); archives then make a package or join one.
+//! stored first (`uploadArtifact`); archives then make a package or join one. The same
+//! bytes are stored once per organization; an unused archive can be removed.
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -10,15 +11,19 @@ use crate::db::rows::{Artifact, Job, NewArtifact, NewPackage, Package};
 use crate::db::schema::{artifacts, packages};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
-use crate::domain::organizations;
+use crate::domain::organizations::{self, VisibleOrganization};
+use crate::domain::pagination::{Page, PageRequest};
 use crate::error::{Error, Result};
-use crate::jobs::Jobs;
+use crate::jobs::queue::{self, Enqueue};
+use crate::jobs::{JobPayload, Jobs};
 use crate::storage::BlobStore;
 
 pub fn blob_key(organization_id: i64, sha1: &str) -> String {
     format!("artifacts/{organization_id}/{sha1}.zip")
 }
 
+/// Stores an uploaded archive, or returns the artifact the organization already has with
+/// exactly these bytes (used by a package or not): one row and one file per content.
 pub async fn upload(
     db: &Db,
     blobs: &BlobStore,
@@ -31,13 +36,18 @@ pub async fn upload(
     let mut conn = db.get().await?;
     let organization =
         organizations::find_for_owner(&mut conn, actor, organization_url_name).await?;
-    drop(conn);
     let inspected = artifact::inspect(bytes, max_bytes)?;
     let organization_id = organization.organization.id;
-    // Stored before the row: a row never points at a missing file.
-    blobs
-        .put(&blob_key(organization_id, &inspected.sha1), bytes)
-        .await?;
+    let key = blob_key(organization_id, &inspected.sha1);
+    if let Some(existing) = find_by_sha1(&mut conn, organization_id, &inspected.sha1).await? {
+        drop(conn);
+        ensure_same_content(blobs, &key, bytes).await?;
+        return Ok(existing);
+    }
+    drop(conn);
+    // Stored before the row: a row never points at a missing file. (A removal's
+    // `delete_files` job leaves a file written after the removal alone.)
+    blobs.put(&key, bytes).await?;
     let manifest = serde_json::to_string(inspected.manifest.as_map()).map_err(Error::internal)?;
     let file_name: String = file_name
         .chars()
@@ -56,13 +66,177 @@ pub async fn upload(
         created_at: db::now(),
     };
     let mut conn = db.get().await?;
-    Ok(db_run!(conn: {
+    let inserted: Option<Artifact> = db_run!(conn: {
         diesel::insert_into(artifacts::table)
             .values(&row)
+            .on_conflict((artifacts::organization_id, artifacts::sha1))
+            .do_nothing()
             .returning(Artifact::as_returning())
             .get_result(conn)
+            .await
+            .optional()?
+    });
+    match inserted {
+        Some(artifact) => Ok(artifact),
+        // The same bytes, uploaded at the same moment by someone else.
+        None => find_by_sha1(&mut conn, organization_id, &inspected.sha1)
             .await?
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("artifact {key} vanished"))),
+    }
+}
+
+async fn find_by_sha1(
+    conn: &mut DbConn,
+    organization_id: i64,
+    sha1: &str,
+) -> Result<Option<Artifact>> {
+    Ok(db_run!(conn: {
+        artifacts::table
+            .filter(artifacts::organization_id.eq(organization_id))
+            .filter(artifacts::sha1.eq(sha1))
+            .select(Artifact::as_select())
+            .first(conn)
+            .await
+            .optional()?
     }))
+}
+
+/// Two archives with one SHA-1 are one archive to Composer (it is their dist reference
+/// and shasum), so different bytes under a known SHA-1 (a deliberate collision) are
+/// refused rather than served in place of the first.
+async fn ensure_same_content(blobs: &BlobStore, key: &str, bytes: &[u8]) -> Result<()> {
+    let Some((mut file, length)) = blobs.open(key).await? else {
+        // Lost from storage: the upload brings it back.
+        return blobs.put(key, bytes).await;
+    };
+    let mut stored = Vec::with_capacity(usize::try_from(length).unwrap_or_default());
+    tokio::io::AsyncReadExt::read_to_end(&mut file, &mut stored)
+        .await
+        .map_err(Error::internal)?;
+    if stored == bytes {
+        Ok(())
+    } else {
+        Err(Error::conflict(
+            "file",
+            "another archive with the same SHA-1 but different content is stored; Composer \
+             could not tell the two apart",
+        ))
+    }
+}
+
+/// `removeArtifact`: deletes an uploaded archive that no package uses; its file goes in
+/// a `delete_files` job enqueued in the same transaction.
+pub async fn remove(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    organization_url_name: &str,
+    artifact_id: i64,
+) -> Result<()> {
+    let job = db
+        .transaction(async |conn| {
+            let organization =
+                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization_id = organization.organization.id;
+            let artifact: Artifact = db_run!(conn: {
+                artifacts::table
+                    .find(artifact_id)
+                    .filter(artifacts::organization_id.eq(organization_id))
+                    .select(Artifact::as_select())
+                    .first(conn)
+                    .await
+                    .optional()?
+            })
+            .ok_or(Error::NotFound("artifact"))?;
+            if let Some(package_id) = artifact.package_id {
+                let package = super::packages::find_by_id(conn, organization_id, package_id)
+                    .await?
+                    .and_then(|package| package.name)
+                    .unwrap_or_else(|| format!("#{package_id}"));
+                return Err(Error::conflict(
+                    "artifactId",
+                    format!(
+                        "{} is version {} of the package {package}: take it out of the \
+                         package first, or remove the package",
+                        artifact.file_name, artifact.version
+                    ),
+                ));
+            }
+            // Only while still unused: a package may have taken it since it was read.
+            let deleted = db_run!(conn: {
+                diesel::delete(
+                    artifacts::table
+                        .find(artifact_id)
+                        .filter(artifacts::package_id.is_null()),
+                )
+                .execute(conn)
+                .await?
+            });
+            if deleted == 0 {
+                return Err(Error::conflict(
+                    "artifactId",
+                    "a package started using the archive meanwhile",
+                ));
+            }
+            enqueue_file_deletion(conn, actor, organization_id, None, vec![artifact.sha1]).await
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await
+}
+
+/// Queues the deletion of files that rows deleted in this transaction pointed at.
+pub(crate) async fn enqueue_file_deletion(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_id: i64,
+    package_id: Option<i64>,
+    artifact_sha1s: Vec<String>,
+) -> Result<Job> {
+    let mut request = Enqueue::new(JobPayload::DeleteFiles {
+        organization_id,
+        package_id,
+        artifact_sha1s,
+    });
+    request.organization_id = Some(organization_id);
+    request.created_by = actor.user_id();
+    queue::enqueue(conn, request).await
+}
+
+/// Uploaded archives of the organization, oldest first: those of `package_name` only
+/// when given, and only those no package uses when `unused`.
+pub async fn list_for_organization(
+    conn: &mut DbConn,
+    organization: &VisibleOrganization,
+    package_name: Option<&str>,
+    unused: bool,
+    page: PageRequest,
+) -> Result<Page<Artifact>> {
+    let organization_id = organization.organization.id;
+    let package_name = package_name.map(|name| name.trim().to_lowercase());
+    let (rows, total) = db_run!(conn: {
+        let filtered = || {
+            let mut query = artifacts::table
+                .filter(artifacts::organization_id.eq(organization_id))
+                .into_boxed();
+            if let Some(name) = &package_name {
+                query = query.filter(artifacts::package_name.eq(name.clone()));
+            }
+            if unused {
+                query = query.filter(artifacts::package_id.is_null());
+            }
+            query
+        };
+        let rows = filtered()
+            .filter(artifacts::id.gt(page.after()))
+            .order(artifacts::id.asc())
+            .limit(page.limit())
+            .select(Artifact::as_select())
+            .load(conn)
+            .await?;
+        let total: i64 = filtered().count().get_result(conn).await?;
+        (rows, total)
+    });
+    Ok(Page::from_rows(page, rows, total, |artifact| artifact.id))
 }
 
 /// Artifacts of the organization by id, every one of them, or `BAD_USER_INPUT`.
@@ -118,7 +292,7 @@ fn check_set(artifacts: &[Artifact], package_name: &str) -> Result<()> {
 /// Attaches exactly `artifacts` to the package (others are detached).
 async fn attach(conn: &mut DbConn, package_id: i64, artifacts: &[Artifact]) -> Result<()> {
     let ids: Vec<i64> = artifacts.iter().map(|a| a.id).collect();
-    db_run!(conn: {
+    let attached = db_run!(conn: {
         diesel::update(artifacts::table.filter(artifacts::package_id.eq(package_id)).filter(artifacts::id.ne_all(&ids)))
             .set(artifacts::package_id.eq(None::<i64>))
             .execute(conn)
@@ -126,8 +300,15 @@ async fn attach(conn: &mut DbConn, package_id: i64, artifacts: &[Artifact]) -> R
         diesel::update(artifacts::table.filter(artifacts::id.eq_any(&ids)))
             .set(artifacts::package_id.eq(package_id))
             .execute(conn)
-            .await?;
+            .await?
     });
+    // An artifact removed since it was read (PostgreSQL lets that commit in between).
+    if attached != ids.len() {
+        return Err(Error::invalid(
+            "artifactIds",
+            "an artifact was removed meanwhile",
+        ));
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::domain::organizations::{self, VisibleOrganization};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
-use crate::jobs::{JobPayload, Jobs};
+use crate::jobs::{JobPayload, JobStatus, Jobs};
 
 /// A job the actor may see: one of an organization they can see, or, for instance
 /// administrators, any job (maintenance jobs belong to no organization).
@@ -61,6 +61,25 @@ pub async fn list_for_organization(
         (rows, total)
     });
     Ok(Page::from_rows(page, rows, total, |job| job.id))
+}
+
+/// Jobs of the organization that are waiting or running, oldest first: what a client
+/// that starts watching now has missed.
+pub async fn unfinished_for_organization(
+    conn: &mut DbConn,
+    organization: &VisibleOrganization,
+) -> Result<Vec<Job>> {
+    let organization_id = organization.organization.id;
+    let unfinished = [JobStatus::Queued.as_str(), JobStatus::Running.as_str()];
+    Ok(db_run!(conn: {
+        jobs::table
+            .filter(jobs::organization_id.eq(organization_id))
+            .filter(jobs::status.eq_any(unfinished))
+            .order(jobs::id.asc())
+            .select(Job::as_select())
+            .load(conn)
+            .await?
+    }))
 }
 
 /// Queues the session purge now instead of at the next hourly run. Administrators only;

@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use crate::auth::Actor;
 use crate::composer::access_cache::Invalidation;
 use crate::db::rows::{Job, NewPackage, Package, PackageVersion};
-use crate::db::schema::{package_requirements, package_versions, packages};
+use crate::db::schema::{artifacts, package_requirements, package_versions, packages};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::domain::organizations::{self, VisibleOrganization};
@@ -312,7 +312,9 @@ pub async fn update(
     Ok(job)
 }
 
-/// Removes the package, its versions and its Composer metadata.
+/// Removes the package, its versions and its Composer metadata, and the archives uploaded
+/// for it; their files, its git mirror and its dist archives go in a `delete_files` job
+/// enqueued in the same transaction.
 pub async fn remove(
     db: &Db,
     jobs_handle: &Jobs,
@@ -321,12 +323,20 @@ pub async fn remove(
     organization_url_name: &str,
     name: &str,
 ) -> Result<()> {
-    let removed_from = db
+    let (removed_from, job) = db
         .transaction(async |conn| {
             let organization =
                 organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization_id = organization.organization.id;
             let package = find(conn, &organization, name).await?;
             let package_id = package.id;
+            // An artifact package's archives are its versions: they go with it.
+            let artifact_sha1s: Vec<String> = db_run!(conn: {
+                diesel::delete(artifacts::table.filter(artifacts::package_id.eq(package_id)))
+                    .returning(artifacts::sha1)
+                    .get_results(conn)
+                    .await?
+            });
             db_run!(conn: {
                 diesel::delete(packages::table.find(package_id)).execute(conn).await?;
             });
@@ -339,9 +349,18 @@ pub async fn remove(
                 )
                 .await?;
             }
-            Ok(organization.organization.id)
+            let job = super::artifacts::enqueue_file_deletion(
+                conn,
+                actor,
+                organization_id,
+                Some(package_id),
+                artifact_sha1s,
+            )
+            .await?;
+            Ok((organization_id, job))
         })
         .await?;
+    jobs_handle.enqueued(db, &job).await?;
     let invalidation = Invalidation::Documents {
         organization_id: removed_from,
     };

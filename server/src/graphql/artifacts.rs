@@ -4,9 +4,10 @@ use async_graphql::{Context, ID, Object, Result, Upload};
 use chrono::{DateTime, Utc};
 
 use super::jobs::JobView;
+use super::packages::PackageView;
 use super::{actor, parse_id, state};
 use crate::db::rows;
-use crate::domain::artifacts;
+use crate::domain::{artifacts, packages};
 use crate::error::Error;
 
 pub struct ArtifactView(pub rows::Artifact);
@@ -44,6 +45,19 @@ impl ArtifactView {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at.and_utc()
     }
+
+    /// The package this archive is a version of; null while unused.
+    async fn package(&self, ctx: &Context<'_>) -> Result<Option<PackageView>> {
+        let Some(package_id) = self.0.package_id else {
+            return Ok(None);
+        };
+        let mut conn = state(ctx).db.get().await?;
+        Ok(
+            packages::find_by_id(&mut conn, self.0.organization_id, package_id)
+                .await?
+                .map(PackageView),
+        )
+    }
 }
 
 fn parse_ids(ids: &[ID]) -> Result<Vec<i64>, Error> {
@@ -57,7 +71,8 @@ pub struct ArtifactMutation;
 impl ArtifactMutation {
     /// Uploads a zip archive (GraphQL multipart request) with composer.json, including
     /// `version`, at its top level. Use the returned id with `createArtifactPackage` or
-    /// `addArtifactToPackage`.
+    /// `addArtifactToPackage`. An archive the organization has already (the same bytes)
+    /// is not stored twice: the existing artifact is returned.
     async fn upload_artifact(
         &self,
         ctx: &Context<'_>,
@@ -148,5 +163,19 @@ impl ArtifactMutation {
         )
         .await?;
         Ok(JobView(job))
+    }
+
+    /// Deletes an uploaded archive that no package uses (CONFLICT while one does), and
+    /// its stored file.
+    async fn remove_artifact(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        artifact_id: ID,
+    ) -> Result<bool> {
+        let state = state(ctx);
+        let id = parse_id("artifactId", &artifact_id)?;
+        artifacts::remove(&state.db, &state.jobs, actor(ctx), &organization, id).await?;
+        Ok(true)
     }
 }

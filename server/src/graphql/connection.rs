@@ -2,6 +2,7 @@
 
 use async_graphql::{OutputType, SimpleObject};
 
+use super::artifacts::ArtifactView;
 use super::jobs::JobView;
 use super::organizations::{MemberView, OrganizationView};
 use super::packages::{PackageVersionView, PackageView};
@@ -20,6 +21,7 @@ pub struct PageInfo {
 #[graphql(concrete(name = "JobConnection", params(JobView)))]
 #[graphql(concrete(name = "PackageConnection", params(PackageView)))]
 #[graphql(concrete(name = "PackageVersionConnection", params(PackageVersionView)))]
+#[graphql(concrete(name = "ArtifactConnection", params(ArtifactView)))]
 pub struct Connection<T: OutputType> {
     pub nodes: Vec<T>,
     pub page_info: PageInfo,

@@ -182,15 +182,24 @@ pub struct OrganizationSubscription;
 
 #[Subscription]
 impl OrganizationSubscription {
-    /// Every change of every job of the organization, for the dashboard.
+    /// Every job of the organization, for the dashboard: first those waiting or running
+    /// as it starts (a client connecting late sees them), then every change.
     async fn organization_jobs(
         &self,
         ctx: &Context<'_>,
         url_name: String,
     ) -> Result<impl Stream<Item = Result<JobView>>> {
-        let (state, actor, organization_id, mut events) =
-            organization_events(ctx, &url_name).await?;
+        let (state, actor, organization, mut events) = organization_events(ctx, &url_name).await?;
+        let organization_id = organization.organization.id;
+        // Read after subscribing (in `organization_events`): a change in between is sent
+        // twice, never lost.
+        let mut conn = state.db.get().await?;
+        let unfinished = jobs::unfinished_for_organization(&mut conn, &organization).await?;
+        drop(conn);
         Ok(async_stream::stream! {
+            for job in unfinished {
+                yield Ok(JobView(job));
+            }
             loop {
                 match events.recv().await {
                     Ok(event) if event.organization_id == Some(organization_id) => {
@@ -221,8 +230,8 @@ impl OrganizationSubscription {
         ctx: &Context<'_>,
         url_name: String,
     ) -> Result<impl Stream<Item = Result<PackageView>>> {
-        let (state, _actor, organization_id, mut events) =
-            organization_events(ctx, &url_name).await?;
+        let (state, _actor, organization, mut events) = organization_events(ctx, &url_name).await?;
+        let organization_id = organization.organization.id;
         Ok(async_stream::stream! {
             loop {
                 match events.recv().await {
@@ -266,7 +275,7 @@ async fn organization_events(
 ) -> Result<(
     crate::app::AppState,
     crate::auth::Actor,
-    i64,
+    organizations::VisibleOrganization,
     tokio::sync::broadcast::Receiver<crate::jobs::JobEvent>,
 )> {
     let state = state(ctx).clone();
@@ -274,7 +283,7 @@ async fn organization_events(
     let events = state.jobs.subscribe();
     let mut conn = state.db.get().await?;
     let organization = organizations::find_visible(&mut conn, &actor, url_name).await?;
-    Ok((state, actor, organization.organization.id, events))
+    Ok((state, actor, organization, events))
 }
 
 fn is_final(job: &rows::Job) -> bool {

@@ -1,6 +1,7 @@
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 
+use super::artifacts::ArtifactView;
 use super::connection::Connection;
 use super::credentials::CredentialView;
 use super::jobs::JobView;
@@ -12,7 +13,7 @@ use crate::composer::publish::RepositoryUrls;
 use crate::db::rows;
 use crate::domain::organizations::{self, Role, VisibleOrganization};
 use crate::domain::pagination::PageRequest;
-use crate::domain::{credentials, jobs, organization_tokens, packages};
+use crate::domain::{artifacts, credentials, jobs, organization_tokens, packages};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum OrganizationRole {
@@ -85,6 +86,29 @@ impl OrganizationView {
         let mut conn = state(ctx).db.get().await?;
         let page = packages::list(&mut conn, &self.0, query.as_deref(), page).await?;
         Ok(Connection::from_page(page, PackageView))
+    }
+
+    /// Uploaded zip archives, oldest first: only those of `packageName` when given, only
+    /// those no package uses when `unused` is true.
+    async fn artifacts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        package_name: Option<String>,
+        #[graphql(default = false)] unused: bool,
+    ) -> Result<Connection<ArtifactView>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let mut conn = state(ctx).db.get().await?;
+        let page = artifacts::list_for_organization(
+            &mut conn,
+            &self.0,
+            package_name.as_deref(),
+            unused,
+            page,
+        )
+        .await?;
+        Ok(Connection::from_page(page, ArtifactView))
     }
 
     /// A package by `vendor/name` (or `#id` before its source was first read).

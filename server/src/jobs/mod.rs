@@ -5,6 +5,7 @@
 //! SQLite), retried with backoff, and taken over by another worker when the one running
 //! them stops reporting. Progress goes out as [`events::JobEvent`]s.
 
+pub mod delete_files;
 pub mod events;
 pub mod purge_sessions;
 pub mod queue;
@@ -23,6 +24,15 @@ pub enum JobPayload {
     PurgeExpiredSessions,
     /// Reads a package's source: versions, dist archives, Composer metadata.
     UpdatePackage { package_id: i64 },
+    /// Deletes files a removal left unreferenced: a removed package's git mirror and
+    /// built dist archives, and uploaded archives no artifact names any more.
+    DeleteFiles {
+        organization_id: i64,
+        /// The removed package whose mirror and dists go.
+        package_id: Option<i64>,
+        /// Uploaded archives (by SHA-1, within the organization) whose rows were deleted.
+        artifact_sha1s: Vec<String>,
+    },
 }
 
 impl JobPayload {
@@ -30,6 +40,7 @@ impl JobPayload {
         match self {
             JobPayload::PurgeExpiredSessions => "purge_expired_sessions",
             JobPayload::UpdatePackage { .. } => "update_package",
+            JobPayload::DeleteFiles { .. } => "delete_files",
         }
     }
 }
@@ -82,6 +93,11 @@ mod tests {
         for payload in [
             JobPayload::PurgeExpiredSessions,
             JobPayload::UpdatePackage { package_id: 7 },
+            JobPayload::DeleteFiles {
+                organization_id: 1,
+                package_id: Some(7),
+                artifact_sha1s: vec!["a".repeat(40)],
+            },
         ] {
             let json = serde_json::to_value(&payload).unwrap();
             assert_eq!(json["kind"], payload.kind());

@@ -64,26 +64,33 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
     };
 
     context.progress(5, &format!("fetching {url}")).await?;
-    let mirror_path = state
-        .config
-        .data_dir
-        .join("mirrors")
-        .join(format!("{package_id}.git"));
+    let mirror_path = mirror_path(&state.config, package_id);
     let fetch_path = mirror_path.clone();
-    let refs = tokio::task::spawn_blocking(move || {
+    let fetched = tokio::task::spawn_blocking(move || {
         let mirror = Mirror::open_or_init(&fetch_path, &url)?;
         mirror.fetch(git_credential.as_ref(), |_| {})?;
-        vcs::list_refs(mirror.repo())
+        let counts = vcs::ObjectCounts::of(&fetch_path).ok();
+        Ok::<_, vcs::VcsError>((vcs::list_refs(mirror.repo())?, counts))
     })
-    .await?
-    .map_err(|error| {
-        // An unreachable host may come back; a wrong URL or credential will not.
-        if matches!(error, vcs::VcsError::Unreachable { .. }) {
-            anyhow::anyhow!("{error}")
-        } else {
-            PermanentFailure(error.to_string()).into()
+    .await?;
+    let refs = match fetched {
+        Ok((refs, counts)) => {
+            if counts.is_some_and(|counts| counts.needs_repack()) {
+                repack_mirror(context, &mirror_path).await?;
+            }
+            refs
         }
-    })?;
+        Err(error) => {
+            // The error says what to fix; the log keeps what libgit2 said, for support.
+            context.log(&format!("fetch failed: {error:?}")).await?;
+            // An unreachable host may come back; a wrong URL or credential will not.
+            return Err(if matches!(error, vcs::VcsError::Unreachable { .. }) {
+                anyhow::anyhow!("{error}")
+            } else {
+                PermanentFailure(error.to_string()).into()
+            });
+        }
+    };
 
     let existing = stored_versions(context, package_id).await?;
     let total_refs = refs.tags.len() + refs.branches.len();
@@ -242,6 +249,25 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
         refs.default_branch.clone(),
     )
     .await
+}
+
+/// Compacts a mirror that collected many packs (one per fetch), before its versions are
+/// read. A failed or impossible repack is logged and changes nothing else.
+async fn repack_mirror(context: &JobContext, mirror_path: &std::path::Path) -> anyhow::Result<()> {
+    context.progress(15, "repacking the git mirror").await?;
+    let path = mirror_path.to_owned();
+    let line = match tokio::task::spawn_blocking(move || vcs::repack(&path)).await? {
+        vcs::Repack::Done { before, after } => format!(
+            "repacked the git mirror: {} packs and {} loose objects became {} and {}",
+            before.packs, before.loose_objects, after.packs, after.loose_objects
+        ),
+        vcs::Repack::GitMissing => {
+            "the git mirror has many packs, but git is not installed to repack it".to_owned()
+        }
+        vcs::Repack::Failed(reason) => format!("repacking the git mirror failed: {reason}"),
+    };
+    context.log(&line).await?;
+    Ok(())
 }
 
 /// An artifact package's versions are its attached archives, served as uploaded.
@@ -584,8 +610,22 @@ async fn version_row(
     })
 }
 
+/// Where a VCS package's bare mirror lives: the data directory, not the blob store, as
+/// libgit2 needs a real directory.
+pub fn mirror_path(config: &crate::config::Config, package_id: i64) -> std::path::PathBuf {
+    config
+        .data_dir
+        .join("mirrors")
+        .join(format!("{package_id}.git"))
+}
+
 pub fn dist_key(package_id: i64, reference: &str) -> String {
-    format!("dists/{package_id}/{reference}.zip")
+    format!("{}/{reference}.zip", dists_prefix(package_id))
+}
+
+/// Every dist archive built for the package is under this key prefix.
+pub fn dists_prefix(package_id: i64) -> String {
+    format!("dists/{package_id}")
 }
 
 /// Builds the archive of `commit` once and stores it; later runs reuse the stored bytes

@@ -9,7 +9,9 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::queue::{self, Enqueue};
-use super::{JobPayload, JobStatus, PermanentFailure, purge_sessions, update_package};
+use super::{
+    JobPayload, JobStatus, PermanentFailure, delete_files, purge_sessions, update_package,
+};
 use crate::app::AppState;
 use crate::db::rows::Job;
 use crate::error::{Error, Result};
@@ -168,6 +170,11 @@ async fn dispatch(context: JobContext) -> anyhow::Result<()> {
     match payload {
         JobPayload::PurgeExpiredSessions => purge_sessions::run(&context).await,
         JobPayload::UpdatePackage { package_id } => update_package::run(&context, package_id).await,
+        JobPayload::DeleteFiles {
+            organization_id,
+            package_id,
+            artifact_sha1s,
+        } => delete_files::run(&context, organization_id, package_id, &artifact_sha1s).await,
     }
 }
 

@@ -125,6 +125,7 @@ impl Mirror {
         mut progress: impl FnMut(FetchProgress),
     ) -> Result<FetchOutcome> {
         let url = self.remote_url()?;
+        check_local_source(&url)?;
         let responder = RefCell::new(CredentialResponder::default());
         let host_key = RefCell::new(HostKeyCheck {
             pinned: pinned_host_key(&self.repo)?,
@@ -260,6 +261,32 @@ fn forget_host_key(repo: &Repository) -> Result<()> {
         Err(err) if err.code() != ErrorCode::NotFound => Err(err.into()),
         _ => Ok(()),
     }
+}
+
+/// A local source that does not exist is "not found", said plainly: libgit2 only treats a
+/// plain path as local when it exists, and otherwise reports "unsupported URL protocol".
+fn check_local_source(url: &str) -> Result<()> {
+    let Some(path) = local_path(url) else {
+        return Ok(());
+    };
+    match std::fs::symlink_metadata(&path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Err(VcsError::RepositoryNotFound {
+                url: url.to_owned(),
+                detail: "nothing exists at that path on the Packyard server".into(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The directory a `file://` URL or an absolute path names; `None` for remote URLs.
+pub(crate) fn local_path(url: &str) -> Option<PathBuf> {
+    if let Some(rest) = url.strip_prefix("file://") {
+        // file://host/path is not something libgit2 reads either; only file:///path.
+        return rest.starts_with('/').then(|| PathBuf::from(rest));
+    }
+    url.starts_with('/').then(|| PathBuf::from(url))
 }
 
 fn non_zero(oid: Oid) -> Option<String> {

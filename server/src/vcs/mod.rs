@@ -7,12 +7,14 @@ pub mod archive;
 mod attributes;
 pub mod credentials;
 mod error;
+pub mod maintenance;
 pub mod mirror;
 pub mod refs;
 
 pub use archive::{BuiltArchive, SkipReason, SkippedEntry, build_zip};
 pub use credentials::{Credential, token_username};
 pub use error::{Result, VcsError};
+pub use maintenance::{ObjectCounts, Repack, repack};
 pub use mirror::{FetchOutcome, FetchProgress, Mirror, RefUpdate};
 pub use refs::{GitRef, MAX_FILE_BYTES, RefKind, RefList, list_refs, read_file_at};
 

@@ -12,6 +12,7 @@ use crate::support::websocket::{next_payload, subscribe};
 both_backends!(
     purge_job_streams_its_progress_and_deletes_expired_sessions,
     jobs_are_visible_to_admins_only_when_they_belong_to_no_organization,
+    organization_jobs_start_with_the_unfinished_ones,
 );
 
 const PURGE: &str = "mutation { purgeExpiredSessions { id status kind } }";
@@ -110,4 +111,68 @@ async fn jobs_are_visible_to_admins_only_when_they_belong_to_no_organization(app
             .error_code(),
         "NOT_FOUND"
     );
+}
+
+/// A client that subscribes late first gets the jobs still waiting or running, then
+/// the changes; finished jobs are not replayed.
+async fn organization_jobs_start_with_the_unfinished_ones(mut app: TestApp) {
+    use crate::support::git::{GitRepo, library_manifest};
+    let owner = app.user("owner").await;
+    owner
+        .graphql(
+            "mutation { createOrganization(name: \"acme\") { id } }",
+            json!({}),
+        )
+        .await
+        .data();
+    let (_, token) = app.token_client(&owner).await;
+    let create =
+        "mutation($u: String!) { createVcsPackage(organization: \"acme\", url: $u) { id } }";
+    let dir = tempfile::tempdir().unwrap();
+    let repo = |name: &str| {
+        let repo = GitRepo::init(&dir.path().join(name), "main");
+        repo.commit(
+            &[(
+                "composer.json",
+                &library_manifest(&format!("acme/{name}"), "A", &[]),
+            )],
+            name,
+        );
+        repo.url()
+    };
+    let done = owner
+        .graphql(create, json!({ "u": repo("done") }))
+        .await
+        .data()["createVcsPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &done).await["status"], "SUCCESS");
+
+    app.stop_worker().await;
+    let waiting = owner
+        .graphql(create, json!({ "u": repo("waiting") }))
+        .await
+        .data()["createVcsPackage"]["id"]
+        .clone();
+    let mut socket = subscribe(
+        &app.base_url,
+        &token,
+        "subscription { organizationJobs(urlName: \"acme\") { id status } }",
+    )
+    .await;
+    let first = next_payload(&mut socket).await.expect("the waiting job");
+    assert_eq!(first["organizationJobs"]["id"], waiting, "{first}");
+    assert_eq!(first["organizationJobs"]["status"], "QUEUED");
+
+    // Then live: the same job running and succeeding, and nothing of the finished one.
+    app.start_worker();
+    let mut seen = Vec::new();
+    loop {
+        let event = next_payload(&mut socket).await.expect("an event")["organizationJobs"].clone();
+        assert_eq!(event["id"], waiting, "{event}");
+        seen.push(event["status"].clone());
+        if event["status"] == "SUCCESS" {
+            break;
+        }
+    }
+    assert!(seen.contains(&json!("RUNNING")), "{seen:?}");
 }

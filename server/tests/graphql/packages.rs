@@ -93,19 +93,36 @@ async fn package_input_is_validated(app: TestApp) {
 async fn unreadable_sources_end_in_a_failed_job_that_keeps_existing_versions(app: TestApp) {
     let owner = organization(&app).await;
     let dir = tempfile::tempdir().unwrap();
-    let missing = add(
-        &app,
-        &owner,
-        &format!("file://{}/nothing-here", dir.path().display()),
-    )
-    .await;
-    assert_eq!(missing["status"], "ERROR");
-    assert!(
-        missing["error"]
-            .as_str()
-            .unwrap()
-            .contains("not a git repository"),
-        "{missing}"
+    // A path that does not exist, as a file:// URL and as a plain path (which libgit2
+    // alone reports as an "unsupported URL protocol").
+    let nothing = dir.path().join("nothing-here").display().to_string();
+    for url in [format!("file://{nothing}"), nothing.clone()] {
+        let missing = add(&app, &owner, &url).await;
+        assert_eq!(missing["status"], "ERROR");
+        assert_eq!(
+            missing["error"].as_str().unwrap(),
+            format!(
+                "repository not found at {url}: nothing exists at that path on the Packyard \
+                 server. Check the URL"
+            ),
+            "{missing}"
+        );
+        assert!(
+            missing["log"]
+                .as_str()
+                .unwrap()
+                .contains("fetch failed: RepositoryNotFound"),
+            "{missing}"
+        );
+    }
+    // A directory that is there but holds no repository.
+    std::fs::create_dir_all(dir.path().join("plain")).unwrap();
+    let plain = format!("file://{}", dir.path().join("plain").display());
+    let not_git = add(&app, &owner, &plain).await;
+    assert_eq!(
+        not_git["error"].as_str().unwrap(),
+        format!("{plain} is not a git repository"),
+        "{not_git}"
     );
 
     let empty = GitRepo::init(&dir.path().join("empty"), "main");
@@ -142,6 +159,13 @@ async fn unreadable_sources_end_in_a_failed_job_that_keeps_existing_versions(app
         .clone();
     let failed = app.wait_for_job(&owner, &job_id).await;
     assert_eq!(failed["status"], "ERROR", "{failed}");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("repository not found at {}:", repo.url())),
+        "{failed}"
+    );
     let versions = owner
         .graphql("{ organization(urlName: \"acme\") { package(name: \"acme/lib\") { versions { totalCount } lastJob { status } } } }", json!({}))
         .await;
@@ -282,6 +306,18 @@ async fn custom_packages_publish_their_definition(app: TestApp) {
         .await;
     assert_eq!(bad.error_code(), "BAD_USER_INPUT");
     assert_eq!(bad.error_field(), Some("definition"));
+    assert_eq!(bad.error_message(), "versions[0].version: is required");
+    // A mistake is found by the version it is in, as written, not by its position.
+    let mut wrong_url = definition.clone();
+    wrong_url["package"][1]["dist"]["url"] = "ftp://downloads.example.com/legacy.zip".into();
+    let bad = owner
+        .graphql(create, json!({ "d": wrong_url.to_string() }))
+        .await;
+    assert_eq!(bad.error_field(), Some("definition"));
+    assert_eq!(
+        bad.error_message(),
+        r#"versions["1.1.0"].dist.url: must be an absolute http(s) URL, not "ftp://downloads.example.com/legacy.zip""#
+    );
     let taken = owner
         .graphql(create, json!({ "d": definition.to_string() }))
         .await;

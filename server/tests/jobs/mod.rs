@@ -1,1 +1,3 @@
+mod delete_files;
 mod queue;
+mod update_package;

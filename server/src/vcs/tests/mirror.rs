@@ -217,30 +217,50 @@ fn a_changed_url_is_stored() {
 }
 
 #[test]
-fn a_missing_or_plain_directory_is_not_a_repository() {
+fn a_missing_local_source_is_not_found_and_a_plain_directory_is_not_a_repository() {
     let work = tempfile::tempdir().expect("tempdir");
-    let nowhere = format!("file://{}", work.path().join("nowhere").display());
-    let mirror = Mirror::open_or_init(&mirror_dir(work.path()), &nowhere).expect("init");
-    let err = mirror.fetch(None, |_| {}).err();
-    assert!(
-        matches!(err, Some(VcsError::NotARepository { .. })),
-        "{err:?}"
-    );
+    let missing = work.path().join("nowhere");
+    // As a file:// URL and as a plain path, which libgit2 alone would call an
+    // "unsupported URL protocol".
+    for nowhere in [
+        format!("file://{}", missing.display()),
+        missing.display().to_string(),
+    ] {
+        let mirror = Mirror::open_or_init(&mirror_dir(work.path()), &nowhere).expect("init");
+        let err = mirror.fetch(None, |_| {}).err();
+        assert!(
+            matches!(err, Some(VcsError::RepositoryNotFound { .. })),
+            "{err:?}"
+        );
+        let message = err.map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            message,
+            format!(
+                "repository not found at {nowhere}: nothing exists at that path on the \
+                 Packyard server. Check the URL"
+            )
+        );
+    }
 
     let plain = work.path().join("plain");
     std::fs::create_dir_all(&plain).expect("mkdir");
     std::fs::write(plain.join("file.txt"), "x").expect("write");
-    let plain_url = format!("file://{}", plain.display());
-    let mirror = Mirror::open_or_init(&work.path().join("m2"), &plain_url).expect("init");
-    let err = mirror.fetch(None, |_| {}).err();
-    assert!(
-        matches!(err, Some(VcsError::NotARepository { .. })),
-        "{err:?}"
-    );
-    let message = err.map(|e| e.to_string()).unwrap_or_default();
-    assert!(message.contains("is not a git repository"), "{message}");
+    for plain_url in [
+        format!("file://{}", plain.display()),
+        plain.display().to_string(),
+    ] {
+        let mirror = Mirror::open_or_init(&work.path().join("m2"), &plain_url).expect("init");
+        let err = mirror.fetch(None, |_| {}).err();
+        assert!(
+            matches!(err, Some(VcsError::NotARepository { .. })),
+            "{plain_url}: {err:?}"
+        );
+        let message = err.map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(message, format!("{plain_url} is not a git repository"));
+    }
 
     // The mirror's own directory must be a repository, or empty.
+    let nowhere = format!("file://{}", missing.display());
     let err = Mirror::open_or_init(&plain, &nowhere).err();
     assert!(
         matches!(err, Some(VcsError::NotARepository { .. })),

@@ -3,6 +3,7 @@
 
 mod archive;
 mod http;
+mod maintenance;
 mod mirror;
 mod ssh;
 

@@ -86,6 +86,23 @@ pub fn router(state: AppState) -> Router {
             get(repository::dist),
         )
         .route("/{organization}/downloads/", post(repository::notify_batch))
+        // A suborganization's repository, one level down.
+        .route(
+            "/{organization}/{suborganization}/packages.json",
+            get(repository::root),
+        )
+        .route(
+            "/{organization}/{suborganization}/p2/{vendor}/{file}",
+            get(repository::package_file),
+        )
+        .route(
+            "/{organization}/{suborganization}/dists/{vendor}/{name}/{file}",
+            get(repository::dist),
+        )
+        .route(
+            "/{organization}/{suborganization}/downloads/",
+            post(repository::notify_batch),
+        )
         .fallback(web::spa)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

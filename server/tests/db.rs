@@ -21,7 +21,7 @@ async fn a_failed_transaction_leaves_nothing_behind(app: TestApp) {
         .transaction(async |conn| {
             db_run!(conn: {
                 diesel::insert_into(organizations::table)
-                    .values(&NewOrganization { name: "Half", url_name: "half", created_at: now })
+                    .values(&NewOrganization { name: "Half", url_name: "half", created_at: now, parent_id: None })
                     .execute(conn)
                     .await?;
             });
@@ -36,7 +36,7 @@ async fn a_failed_transaction_leaves_nothing_behind(app: TestApp) {
         .transaction(async |conn| {
             db_run!(conn: {
                 diesel::insert_into(organizations::table)
-                    .values(&NewOrganization { name: "Whole", url_name: "whole", created_at: now })
+                    .values(&NewOrganization { name: "Whole", url_name: "whole", created_at: now, parent_id: None })
                     .execute(conn)
                     .await?;
             });
@@ -73,6 +73,7 @@ async fn duplicate_artifacts_collapse_onto_the_used_or_oldest_one(app: TestApp) 
         name: url_name,
         url_name,
         created_at: now,
+        parent_id: None,
     };
     let (acme, other): (i64, i64) = db_run!(conn: {
         let acme = diesel::insert_into(organizations::table).values(&organization("acme")).returning(organizations::id).get_result(conn).await.unwrap();

@@ -24,8 +24,11 @@ pub struct AuthenticatedUser {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenHolder {
     pub token_id: i64,
+    /// The organization or suborganization whose repository the token opens.
     pub organization_id: i64,
     pub access: TokenAccess,
+    /// Set when the token sees one team's packages rather than all.
+    pub team_id: Option<i64>,
 }
 
 /// What an organization token may do: READ installs; UPDATE may also trigger updates.

@@ -11,7 +11,7 @@ use cookie::{Cookie, SameSite};
 
 use crate::auth::Actor;
 use crate::db::Db;
-use crate::domain::{api_tokens, sessions};
+use crate::domain::{api_tokens, organization_tokens, sessions};
 use crate::error::{Error, Result};
 
 pub const SESSION_COOKIE: &str = "packyard_session";
@@ -33,6 +33,15 @@ pub async fn actor_from_headers(db: &Db, headers: &HeaderMap) -> Result<Actor> {
         let token = bearer_token(value).ok_or_else(|| {
             Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
         })?;
+        if organization_tokens::is_token_secret(token) {
+            // Organization tokens read what their repository shows, through the API too.
+            return match organization_tokens::authenticate(db, None, token).await? {
+                Some((holder, _)) => Ok(Actor::OrganizationToken(holder)),
+                None => Err(Error::Unauthenticated(
+                    "invalid, expired or removed token".into(),
+                )),
+            };
+        }
         return api_tokens::authenticate(db, token).await;
     }
     let jar = CookieJar::from_headers(headers);

@@ -64,17 +64,32 @@ pub struct PreparedDocument {
 
 impl PreparedDocument {
     pub fn new(document: ComposerDocument) -> PreparedDocument {
-        let last_modified = document.updated_at.and_utc();
+        Self::from_parts(document.body, &document.etag, document.updated_at)
+    }
+
+    pub fn from_parts(
+        body: String,
+        etag: &str,
+        updated_at: chrono::NaiveDateTime,
+    ) -> PreparedDocument {
+        let last_modified = updated_at.and_utc();
         let http_date = last_modified
             .format("%a, %d %b %Y %H:%M:%S GMT")
             .to_string();
         PreparedDocument {
-            body: Bytes::from(document.body),
-            etag: HeaderValue::from_str(&document.etag).expect("an ETag is quoted hex"),
+            body: Bytes::from(body),
+            etag: HeaderValue::from_str(etag).expect("an ETag is quoted hex"),
             last_modified: HeaderValue::from_str(&http_date).expect("an HTTP date is ASCII"),
             last_modified_unix: last_modified.timestamp(),
         }
     }
+}
+
+/// What a view narrower than the whole repository (a team's) may fetch, and its own
+/// `packages.json`.
+pub struct ScopeView {
+    pub names: std::collections::HashSet<Box<str>>,
+    pub root: Arc<PreparedDocument>,
 }
 
 struct Entry<T> {
@@ -97,12 +112,15 @@ impl<T> Entry<T> {
 
 /// Documents by organization, then by path.
 type DocumentMap = HashMap<i64, HashMap<Box<str>, Entry<Arc<PreparedDocument>>>>;
+/// Scope views by organization, then by `PackageScope::cache_key`.
+type ScopeMap = HashMap<i64, HashMap<Box<str>, Entry<Arc<ScopeView>>>>;
 
 pub struct AccessCache {
     organizations: RwLock<HashMap<Box<str>, Entry<Arc<Organization>>>>,
     /// Keyed by the SHA-256 of the secret.
     tokens: RwLock<HashMap<[u8; 32], Entry<Arc<CachedToken>>>>,
     documents: RwLock<DocumentMap>,
+    scopes: RwLock<ScopeMap>,
     /// Counts invalidations; changed only while the affected map is locked for writing.
     generation: AtomicU64,
     created: Instant,
@@ -114,6 +132,7 @@ impl Default for AccessCache {
             organizations: RwLock::default(),
             tokens: RwLock::default(),
             documents: RwLock::default(),
+            scopes: RwLock::default(),
             generation: AtomicU64::new(0),
             created: Instant::now(),
         }
@@ -220,6 +239,28 @@ impl AccessCache {
         }
     }
 
+    pub fn scope(&self, organization_id: i64, key: &str) -> Option<Arc<ScopeView>> {
+        read(&self.scopes)
+            .get(&organization_id)?
+            .get(key)
+            .and_then(Entry::fresh)
+            .cloned()
+    }
+
+    pub fn remember_scope(
+        &self,
+        ticket: Ticket,
+        organization_id: i64,
+        key: &str,
+        view: Arc<ScopeView>,
+    ) {
+        let mut scopes = write(&self.scopes);
+        if self.still(ticket) {
+            bounded(bounded(&mut scopes).entry(organization_id).or_default())
+                .insert(key.into(), Entry::new(view));
+        }
+    }
+
     pub fn apply(&self, invalidation: Invalidation) {
         match invalidation {
             Invalidation::Tokens => {
@@ -229,17 +270,21 @@ impl AccessCache {
             }
             Invalidation::Documents { organization_id } => {
                 let mut documents = write(&self.documents);
+                let mut scopes = write(&self.scopes);
                 self.generation.fetch_add(1, Ordering::AcqRel);
                 documents.remove(&organization_id);
+                scopes.remove(&organization_id);
             }
             Invalidation::All => {
                 let mut organizations = write(&self.organizations);
                 let mut tokens = write(&self.tokens);
                 let mut documents = write(&self.documents);
+                let mut scopes = write(&self.scopes);
                 self.generation.fetch_add(1, Ordering::AcqRel);
                 organizations.clear();
                 tokens.clear();
                 documents.clear();
+                scopes.clear();
             }
         }
     }
@@ -265,6 +310,7 @@ mod tests {
             token_id: 1,
             organization_id: 1,
             access: crate::auth::TokenAccess::Read,
+            team_id: None,
         }
     }
 

@@ -98,6 +98,47 @@ pub async fn remove_package(
     publish_root(conn, urls, organization).await
 }
 
+/// Names of the packages of `organization_id` granted to these teams.
+pub async fn names_granted_to(
+    conn: &mut DbConn,
+    organization_id: i64,
+    team_ids: &[i64],
+) -> Result<Vec<String>> {
+    use crate::db::schema::team_packages;
+    let names: Vec<Option<String>> = db_run!(conn: {
+        packages::table
+            .filter(packages::organization_id.eq(organization_id))
+            .filter(packages::name.is_not_null())
+            .filter(
+                packages::id.eq_any(
+                    team_packages::table
+                        .filter(team_packages::team_id.eq_any(team_ids))
+                        .select(team_packages::package_id),
+                ),
+            )
+            .order(packages::name.asc())
+            .select(packages::name)
+            .load(conn)
+            .await?
+    });
+    Ok(names.into_iter().flatten().collect())
+}
+
+/// A `packages.json` listing `available_packages`: the stored one has them all, a
+/// team-scoped view some.
+pub fn render_root(
+    urls: &RepositoryUrls,
+    organization: &Organization,
+    available_packages: Vec<String>,
+) -> String {
+    let root = RootDocument {
+        metadata_url: format!("/{}/p2/%package%.json", organization.url_name),
+        available_packages,
+        notify_batch: format!("{}/downloads/", urls.repository(organization)),
+    };
+    metadata::render_root(&root)
+}
+
 /// `packages.json`: where the p2 files are, every package name, where to report installs.
 pub async fn publish_root(
     conn: &mut DbConn,
@@ -113,18 +154,8 @@ pub async fn publish_root(
             .load(conn)
             .await?
     });
-    let root = RootDocument {
-        metadata_url: format!("/{}/p2/%package%.json", organization.url_name),
-        available_packages: names.into_iter().flatten().collect(),
-        notify_batch: format!("{}/downloads/", urls.repository(organization)),
-    };
-    store(
-        conn,
-        organization.id,
-        ROOT_PATH,
-        metadata::render_root(&root),
-    )
-    .await
+    let body = render_root(urls, organization, names.into_iter().flatten().collect());
+    store(conn, organization.id, ROOT_PATH, body).await
 }
 
 /// Upserts a document. An unchanged body keeps its `updated_at`, so clients revalidating

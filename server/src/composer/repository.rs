@@ -13,18 +13,19 @@ use base64::engine::general_purpose::STANDARD;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::access_cache::PreparedDocument;
+use super::access_cache::{PreparedDocument, ScopeView};
 use super::publish;
 use crate::app::AppState;
-use crate::auth::Actor;
 use crate::auth::{TokenHolder, secret};
 use crate::db::rows::Organization;
 use crate::db::schema::{package_downloads, package_versions, packages};
 use crate::db_run;
+use crate::domain::access::{self, PackageScope};
 use crate::domain::{api_tokens, artifacts, organization_tokens, organizations};
 use crate::error::{Error, Result};
 use crate::jobs::update_package::dist_key;
@@ -36,7 +37,7 @@ async fn authorize(
     state: &AppState,
     url_name: &str,
     headers: &HeaderMap,
-) -> std::result::Result<(Arc<Organization>, Actor), Response> {
+) -> std::result::Result<Reader, Response> {
     let unauthorized = |message: &str| {
         let mut response = (
             StatusCode::UNAUTHORIZED,
@@ -63,23 +64,31 @@ async fn authorize(
             return Ok(None);
         };
         if let Some(holder) = organization_token(state, &organization, secret).await? {
-            return Ok(Some((organization, Actor::OrganizationToken(holder))));
+            let scope = match holder.team_id {
+                Some(team_id) => PackageScope::Teams(vec![team_id]),
+                None => PackageScope::All,
+            };
+            return Ok(Some(Reader {
+                organization,
+                scope,
+            }));
         }
         if secret
             .strip_prefix(api_tokens::SECRET_KIND)
             .is_some_and(|rest| rest.starts_with('_'))
         {
+            // A personal token reaches what its user may see, decided afresh each time:
+            // a removed member loses the repository at once.
             let actor = api_tokens::authenticate(&state.db, secret).await?;
             let mut conn = state.db.get().await?;
-            let member = match actor.user_id() {
-                Some(user_id) => organizations::role_of(&mut conn, organization.id, user_id)
-                    .await?
-                    .is_some(),
-                None => false,
+            return match access::resolve_by_id(&mut conn, &actor, organization.id).await {
+                Ok(access) => Ok(Some(Reader {
+                    organization,
+                    scope: access.readable,
+                })),
+                Err(Error::NotFound(_)) => Ok(None),
+                Err(other) => Err(other),
             };
-            if member || actor.is_admin() {
-                return Ok(Some((organization, actor)));
-            }
         }
         Ok::<_, Error>(None)
     }
@@ -90,6 +99,46 @@ async fn authorize(
             Err(unauthorized("invalid, expired or removed token"))
         }
         Err(other) => Err(other.into_response()),
+    }
+}
+
+/// Who reads a repository: its organization (or suborganization) and the packages the
+/// credentials reach.
+struct Reader {
+    organization: Arc<Organization>,
+    scope: PackageScope,
+}
+
+impl Reader {
+    /// The narrower view of a team-scoped reader; `None` when they see every package.
+    async fn view(&self, state: &AppState) -> Result<Option<Arc<ScopeView>>> {
+        let PackageScope::Teams(team_ids) = &self.scope else {
+            return Ok(None);
+        };
+        let cache = state.jobs.cache();
+        let key = self.scope.cache_key();
+        if let Some(view) = cache.scope(self.organization.id, &key) {
+            return Ok(Some(view));
+        }
+        let ticket = cache.ticket();
+        let mut conn = state.db.get().await?;
+        let names = publish::names_granted_to(&mut conn, self.organization.id, team_ids).await?;
+        let urls = publish::RepositoryUrls::new(&state.config);
+        let body = publish::render_root(&urls, &self.organization, names.clone());
+        let etag = format!("\"{}\"", hex::encode(Sha256::digest(body.as_bytes())));
+        let view = Arc::new(ScopeView {
+            names: names.into_iter().map(String::into_boxed_str).collect(),
+            root: Arc::new(PreparedDocument::from_parts(body, &etag, crate::db::now())),
+        });
+        cache.remember_scope(ticket, self.organization.id, &key, view.clone());
+        Ok(Some(view))
+    }
+
+    async fn may_read(&self, state: &AppState, package_name: &str) -> Result<bool> {
+        Ok(match self.view(state).await? {
+            None => true,
+            Some(view) => view.names.contains(package_name),
+        })
     }
 }
 
@@ -137,7 +186,7 @@ async fn organization_token(
     }
     let ticket = cache.ticket();
     let Some((holder, expires_at)) =
-        organization_tokens::authenticate(&state.db, organization.id, secret).await?
+        organization_tokens::authenticate(&state.db, Some(organization.id), secret).await?
     else {
         return Ok(None);
     };
@@ -170,20 +219,74 @@ fn presented_secret<'a>(
 }
 
 /// `GET /{org}/packages.json`
+/// The repository a path names: an organization's, or one of its suborganizations'
+/// (`/{organization}/{suborganization}/…`), whose `url_name` is `organization/sub`.
+#[derive(Deserialize)]
+pub struct RepositoryPath {
+    organization: String,
+    #[serde(default)]
+    suborganization: Option<String>,
+}
+
+impl RepositoryPath {
+    fn url_name(&self) -> std::borrow::Cow<'_, str> {
+        match &self.suborganization {
+            None => self.organization.as_str().into(),
+            Some(sub) => format!("{}/{}", self.organization, sub).into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PackageFilePath {
+    organization: String,
+    #[serde(default)]
+    suborganization: Option<String>,
+    vendor: String,
+    file: String,
+}
+
+#[derive(Deserialize)]
+pub struct DistPath {
+    organization: String,
+    #[serde(default)]
+    suborganization: Option<String>,
+    vendor: String,
+    name: String,
+    file: String,
+}
+
 pub async fn root(
     State(state): State<AppState>,
-    Path(url_name): Path<String>,
+    Path(path): Path<RepositoryPath>,
     request: Request,
 ) -> Response {
-    document(&state, &url_name, publish::ROOT_PATH, request.headers()).await
+    document(
+        &state,
+        &path.url_name(),
+        publish::ROOT_PATH,
+        None,
+        request.headers(),
+    )
+    .await
 }
 
 /// `GET /{org}/p2/{vendor}/{file}` where file is `name.json` or `name~dev.json`.
 pub async fn package_file(
     State(state): State<AppState>,
-    Path((url_name, vendor, file)): Path<(String, String, String)>,
+    Path(PackageFilePath {
+        organization,
+        suborganization,
+        vendor,
+        file,
+    }): Path<PackageFilePath>,
     request: Request,
 ) -> Response {
+    let repository = RepositoryPath {
+        organization,
+        suborganization,
+    };
+    let url_name = repository.url_name();
     let Some(name) = file.strip_suffix(".json") else {
         return not_found(&format!("{vendor}/{file}"));
     };
@@ -194,7 +297,16 @@ pub async fn package_file(
     path.push('/');
     push_lowercase(&mut path, name);
     path.push_str(".json");
-    document(&state, &url_name, &path, request.headers()).await
+    let package_name = &path["p2/".len()..path.len() - ".json".len()];
+    let package_name = package_name.strip_suffix("~dev").unwrap_or(package_name);
+    document(
+        &state,
+        &url_name,
+        &path,
+        Some(package_name),
+        request.headers(),
+    )
+    .await
 }
 
 fn push_lowercase(into: &mut String, text: &str) {
@@ -205,12 +317,27 @@ fn push_lowercase(into: &mut String, text: &str) {
     }
 }
 
-async fn document(state: &AppState, url_name: &str, path: &str, headers: &HeaderMap) -> Response {
-    let (organization, _actor) = match authorize(state, url_name, headers).await {
+async fn document(
+    state: &AppState,
+    url_name: &str,
+    path: &str,
+    package_name: Option<&str>,
+    headers: &HeaderMap,
+) -> Response {
+    let reader = match authorize(state, url_name, headers).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let document = match stored_document(state, &organization, path).await {
+    let scoped = match reader.view(state).await {
+        Ok(view) => view,
+        Err(error) => return error.into_response(),
+    };
+    let found = match (&scoped, package_name) {
+        (Some(view), None) => Ok(Some(view.root.clone())),
+        (Some(view), Some(name)) if !view.names.contains(name) => Ok(None),
+        _ => stored_document(state, &reader.organization, path).await,
+    };
+    let document = match found {
         Ok(Some(document)) => document,
         Ok(None) => return not_found(path),
         Err(error) => return error.into_response(),
@@ -288,14 +415,31 @@ async fn stored_document(
 /// `GET /{org}/dists/{vendor}/{name}/{reference}.zip`
 pub async fn dist(
     State(state): State<AppState>,
-    Path((url_name, vendor, name, file)): Path<(String, String, String, String)>,
+    Path(DistPath {
+        organization,
+        suborganization,
+        vendor,
+        name,
+        file,
+    }): Path<DistPath>,
     headers: HeaderMap,
 ) -> Response {
-    let (organization, _actor) = match authorize(&state, &url_name, &headers).await {
+    let repository = RepositoryPath {
+        organization,
+        suborganization,
+    };
+    let url_name = repository.url_name();
+    let reader = match authorize(&state, &url_name, &headers).await {
         Ok(found) => found,
         Err(response) => return response,
     };
+    let organization = &reader.organization;
     let package_name = format!("{}/{}", vendor.to_lowercase(), name.to_lowercase());
+    match reader.may_read(&state, &package_name).await {
+        Ok(true) => {}
+        Ok(false) => return not_found(&package_name),
+        Err(error) => return error.into_response(),
+    }
     let Some(reference) = file
         .strip_suffix(".zip")
         .filter(|r| r.chars().all(|c| c.is_ascii_alphanumeric()))
@@ -364,22 +508,28 @@ struct Download {
 /// `POST /{org}/downloads/`: install statistics, one counter per package, version and day.
 pub async fn notify_batch(
     State(state): State<AppState>,
-    Path(url_name): Path<String>,
+    Path(repository): Path<RepositoryPath>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let (organization, _actor) = match authorize(&state, &url_name, &headers).await {
+    let reader = match authorize(&state, &repository.url_name(), &headers).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let Ok(batch) = serde_json::from_slice::<NotifyBatch>(&body) else {
+    let Ok(mut batch) = serde_json::from_slice::<NotifyBatch>(&body) else {
         return Error::invalid(
             "downloads",
             "expected {\"downloads\": [{\"name\", \"version\"}]}",
         )
         .into_response();
     };
-    match record_downloads(&state, &organization, batch).await {
+    // Installs of packages the reader cannot see are not theirs to report.
+    if let Ok(Some(view)) = reader.view(&state).await {
+        batch
+            .downloads
+            .retain(|download| view.names.contains(download.name.to_lowercase().as_str()));
+    }
+    match record_downloads(&state, &reader.organization, batch).await {
         Ok(()) => (
             StatusCode::CREATED,
             axum::Json(serde_json::json!({ "status": "success" })),

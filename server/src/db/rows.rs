@@ -5,8 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, artifacts, composer_documents, credentials, jobs, memberships, organization_tokens,
-    organizations, package_versions, packages, sessions, users,
+    api_tokens, artifacts, composer_documents, credentials, invitations, jobs, memberships,
+    organization_tokens, organizations, package_versions, packages, sessions,
+    suborganization_teams, teams, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -37,8 +38,10 @@ pub struct NewUser<'a> {
 pub struct Organization {
     pub id: i64,
     pub name: String,
+    /// For a suborganization, `<parent url_name>/<own name>`.
     pub url_name: String,
     pub created_at: NaiveDateTime,
+    pub parent_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -47,6 +50,7 @@ pub struct NewOrganization<'a> {
     pub name: &'a str,
     pub url_name: &'a str,
     pub created_at: NaiveDateTime,
+    pub parent_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -55,16 +59,14 @@ pub struct Membership {
     pub id: i64,
     pub organization_id: i64,
     pub user_id: i64,
-    pub role: String,
     pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = memberships)]
-pub struct NewMembership<'a> {
+pub struct NewMembership {
     pub organization_id: i64,
     pub user_id: i64,
-    pub role: &'a str,
     pub created_at: NaiveDateTime,
 }
 
@@ -134,6 +136,7 @@ pub struct Job {
     pub started_at: Option<NaiveDateTime>,
     pub finished_at: Option<NaiveDateTime>,
     pub log: String,
+    pub package_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -148,6 +151,7 @@ pub struct NewJob<'a> {
     pub dedupe_key: Option<&'a str>,
     pub run_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub package_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -267,6 +271,8 @@ pub struct OrganizationToken {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub expires_at: Option<NaiveDateTime>,
+    pub team_id: Option<i64>,
+    pub access_to_all_packages: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -280,6 +286,8 @@ pub struct NewOrganizationToken<'a> {
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
+    pub team_id: Option<i64>,
+    pub access_to_all_packages: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -310,4 +318,67 @@ pub struct NewArtifact<'a> {
     pub manifest: &'a str,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = teams)]
+pub struct Team {
+    pub id: i64,
+    pub organization_id: i64,
+    pub name: String,
+    pub is_owners: bool,
+    pub can_edit_team_packages: bool,
+    pub can_add_packages: bool,
+    pub can_create_suborganizations: bool,
+    pub can_view_vendor_customers: bool,
+    pub can_manage_vendor_customers: bool,
+    pub access_to_all_packages: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = teams)]
+pub struct NewTeam<'a> {
+    pub organization_id: i64,
+    pub name: &'a str,
+    pub is_owners: bool,
+    pub can_edit_team_packages: bool,
+    pub can_add_packages: bool,
+    pub can_create_suborganizations: bool,
+    pub can_view_vendor_customers: bool,
+    pub can_manage_vendor_customers: bool,
+    pub access_to_all_packages: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = suborganization_teams)]
+pub struct SuborganizationTeam {
+    pub suborganization_id: i64,
+    pub team_id: i64,
+    pub permission: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: i64,
+    pub organization_id: i64,
+    pub user_id: Option<i64>,
+    pub email: Option<String>,
+    pub invited_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = invitations)]
+pub struct NewInvitation<'a> {
+    pub organization_id: i64,
+    pub user_id: Option<i64>,
+    pub email: Option<&'a str>,
+    pub invited_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
 }

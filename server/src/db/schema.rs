@@ -19,6 +19,7 @@ diesel::table! {
         name -> Text,
         url_name -> Text,
         created_at -> Timestamp,
+        parent_id -> Nullable<BigInt>,
     }
 }
 
@@ -27,7 +28,6 @@ diesel::table! {
         id -> BigInt,
         organization_id -> BigInt,
         user_id -> BigInt,
-        role -> Text,
         created_at -> Timestamp,
     }
 }
@@ -84,6 +84,7 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
         log -> Text,
+        package_id -> Nullable<BigInt>,
     }
 }
 
@@ -172,6 +173,8 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         expires_at -> Nullable<Timestamp>,
+        team_id -> Nullable<BigInt>,
+        access_to_all_packages -> Bool,
     }
 }
 
@@ -200,6 +203,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    teams (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        is_owners -> Bool,
+        can_edit_team_packages -> Bool,
+        can_add_packages -> Bool,
+        can_create_suborganizations -> Bool,
+        can_view_vendor_customers -> Bool,
+        can_manage_vendor_customers -> Bool,
+        access_to_all_packages -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_packages (team_id, package_id) {
+        team_id -> BigInt,
+        package_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    suborganization_teams (suborganization_id, team_id) {
+        suborganization_id -> BigInt,
+        team_id -> BigInt,
+        permission -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        email -> Nullable<Text>,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitation_teams (invitation_id, team_id) {
+        invitation_id -> BigInt,
+        team_id -> BigInt,
+    }
+}
+
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(team_packages -> teams (team_id));
+diesel::joinable!(team_packages -> packages (package_id));
+diesel::joinable!(suborganization_teams -> teams (team_id));
+diesel::joinable!(suborganization_teams -> organizations (suborganization_id));
+diesel::joinable!(teams -> organizations (organization_id));
+diesel::joinable!(invitation_teams -> invitations (invitation_id));
+diesel::joinable!(invitation_teams -> teams (team_id));
+diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(package_versions -> packages (package_id));
 diesel::joinable!(package_requirements -> packages (package_id));
 diesel::joinable!(packages -> organizations (organization_id));
@@ -222,4 +295,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     memberships,
     artifacts,
+    teams,
+    team_members,
+    team_packages,
+    suborganization_teams,
+    invitations,
+    invitation_teams,
 );

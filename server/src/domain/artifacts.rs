@@ -11,7 +11,7 @@ use crate::db::rows::{Artifact, Job, NewArtifact, NewPackage, Package};
 use crate::db::schema::{artifacts, packages};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
-use crate::domain::organizations::{self, VisibleOrganization};
+use crate::domain::access::{self, Access, Permission};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
@@ -34,8 +34,7 @@ pub async fn upload(
     max_bytes: u64,
 ) -> Result<Artifact> {
     let mut conn = db.get().await?;
-    let organization =
-        organizations::find_for_owner(&mut conn, actor, organization_url_name).await?;
+    let organization = adding_access(&mut conn, actor, organization_url_name).await?;
     let inspected = artifact::inspect(bytes, max_bytes)?;
     let organization_id = organization.organization.id;
     let key = blob_key(organization_id, &inspected.sha1);
@@ -135,8 +134,7 @@ pub async fn remove(
 ) -> Result<()> {
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization = adding_access(conn, actor, organization_url_name).await?;
             let organization_id = organization.organization.id;
             let artifact: Artifact = db_run!(conn: {
                 artifacts::table
@@ -206,7 +204,7 @@ pub(crate) async fn enqueue_file_deletion(
 /// when given, and only those no package uses when `unused`.
 pub async fn list_for_organization(
     conn: &mut DbConn,
-    organization: &VisibleOrganization,
+    organization: &Access,
     package_name: Option<&str>,
     unused: bool,
     page: PageRequest,
@@ -321,8 +319,7 @@ pub async fn create_package(
 ) -> Result<Job> {
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization = adding_access(conn, actor, organization_url_name).await?;
             let organization_id = organization.organization.id;
             let chosen = find_many(conn, organization_id, artifact_ids).await?;
             let name = chosen[0].package_name.clone();
@@ -353,6 +350,7 @@ pub async fn create_package(
                 updated_at: now,
             };
             let package = super::packages::insert(conn, &row).await?;
+            super::teams::grant_to_adding_teams(conn, &organization, package.id).await?;
             attach(conn, package.id, &chosen).await?;
             super::packages::enqueue_update(conn, actor, &package).await
         })
@@ -373,9 +371,9 @@ pub async fn set_package_artifacts(
 ) -> Result<Job> {
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let organization = access::resolve(conn, actor, organization_url_name, None).await?;
             let package = super::packages::find(conn, &organization, package_name).await?;
+            super::packages::require_edit(conn, &organization, &package).await?;
             if package.kind != "artifact" {
                 return Err(Error::invalid("name", "not an artifact package"));
             }
@@ -404,4 +402,17 @@ pub async fn list(conn: &mut DbConn, package: &Package) -> Result<Vec<Artifact>>
             .load(conn)
             .await?
     }))
+}
+
+/// Uploading archives and making packages of them: owners, and members who may add
+/// packages.
+async fn adding_access(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_url_name: &str,
+) -> Result<Access> {
+    let scope = access::resolve(conn, actor, organization_url_name, None).await?;
+    scope.require_user()?;
+    scope.require(Permission::AddPackages)?;
+    Ok(scope)
 }

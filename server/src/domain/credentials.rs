@@ -11,7 +11,7 @@ use crate::db::rows::{Credential, NewCredential};
 use crate::db::schema::credentials;
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
-use crate::domain::organizations::{self, VisibleOrganization};
+use crate::domain::access::{self, Access, Permission};
 use crate::error::{Error, Result};
 use crate::vcs;
 
@@ -166,11 +166,12 @@ pub async fn create(
     let secret = input.secret.validated(input.kind)?;
     let sealed = sealer.seal(&serde_json::to_vec(&secret).map_err(Error::internal)?);
     db.transaction(async |conn| {
-        let organization =
-            organizations::find_for_owner(conn, actor, organization_url_name).await?;
+        let scope = access::resolve(conn, actor, organization_url_name, None).await?;
+        scope.require_user()?;
+        scope.require(Permission::AddPackages)?;
         let now = db::now();
         let row = NewCredential {
-            organization_id: organization.organization.id,
+            organization_id: scope.root.id,
             description,
             kind: input.kind.as_str(),
             domain: &domain,
@@ -229,11 +230,12 @@ pub async fn remove(db: &Db, actor: &Actor, credential_id: i64) -> Result<()> {
     .await
 }
 
-pub async fn list(
-    conn: &mut DbConn,
-    organization: &VisibleOrganization,
-) -> Result<Vec<Credential>> {
-    let organization_id = organization.organization.id;
+/// Credentials belong to the top-level organization; those who may add packages manage
+/// them.
+pub async fn list(conn: &mut DbConn, scope: &Access) -> Result<Vec<Credential>> {
+    scope.require_user()?;
+    scope.require(Permission::AddPackages)?;
+    let organization_id = scope.root.id;
     Ok(db_run!(conn: {
         credentials::table
             .filter(credentials::organization_id.eq(organization_id))
@@ -272,18 +274,13 @@ async fn find_owned(conn: &mut DbConn, actor: &Actor, credential_id: i64) -> Res
             .optional()?
     })
     .ok_or(Error::NotFound("credential"))?;
-    let owner = match actor.user_id() {
-        Some(user_id) => {
-            organizations::role_of(conn, credential.organization_id, user_id).await?
-                == Some(organizations::Role::Owner)
-        }
-        None => false,
+    let scope = match access::resolve_by_id(conn, actor, credential.organization_id).await {
+        Err(Error::NotFound(_)) => return Err(Error::NotFound("credential")),
+        other => other?,
     };
-    if owner || actor.is_admin() {
-        Ok(credential)
-    } else {
-        Err(Error::NotFound("credential"))
-    }
+    scope.require_user()?;
+    scope.require(Permission::AddPackages)?;
+    Ok(credential)
 }
 
 /// The credential in the form git needs, decrypted.

@@ -5,10 +5,10 @@ use diesel_async::RunQueryDsl;
 
 use crate::auth::Actor;
 use crate::db::rows::Job;
-use crate::db::schema::jobs;
+use crate::db::schema::{jobs, team_packages};
 use crate::db::{Db, DbConn};
 use crate::db_run;
-use crate::domain::organizations::{self, VisibleOrganization};
+use crate::domain::access::{self, Access, PackageScope};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
@@ -21,40 +21,69 @@ pub async fn find_visible(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<J
     if actor.is_admin() {
         return Ok(job);
     }
-    let member = match (job.organization_id, actor.user_id()) {
-        (Some(organization_id), Some(user_id)) => {
-            organizations::role_of(conn, organization_id, user_id)
-                .await?
-                .is_some()
-        }
-        _ => false,
+    let Some(organization_id) = job.organization_id else {
+        return Err(Error::NotFound("job"));
     };
-    if member {
+    let scope = match access::resolve_by_id(conn, actor, organization_id).await {
+        Err(Error::NotFound(_)) => return Err(Error::NotFound("job")),
+        other => other?,
+    };
+    if visible_in(conn, &scope, &job).await? {
         Ok(job)
     } else {
         Err(Error::NotFound("job"))
     }
 }
 
+/// Whether a job of the scope's organization is shown to the actor behind `scope`: a
+/// package's job to those who see the package.
+pub async fn visible_in(conn: &mut DbConn, scope: &Access, job: &Job) -> Result<bool> {
+    if job.organization_id != Some(scope.organization.id) {
+        return Ok(false);
+    }
+    match job.package_id {
+        Some(package_id) => scope.can_read_package(conn, package_id).await,
+        None => Ok(true),
+    }
+}
+
 pub async fn list_for_organization(
     conn: &mut DbConn,
-    organization: &VisibleOrganization,
+    organization: &Access,
     page: PageRequest,
 ) -> Result<Page<Job>> {
     let organization_id = organization.organization.id;
     // Newest first: ids descend, so the cursor bound is "below" rather than "after".
     let before = page.after_id.unwrap_or(i64::MAX);
+    // Members who see some packages see the jobs of those packages only.
+    let team_ids = match &organization.readable {
+        PackageScope::All => None,
+        PackageScope::Teams(ids) => Some(ids.clone()),
+    };
     let (rows, total) = db_run!(conn: {
-        let rows = jobs::table
-            .filter(jobs::organization_id.eq(organization_id))
+        let visible = |team_ids: &Option<Vec<i64>>| {
+            let mut query = jobs::table
+                .filter(jobs::organization_id.eq(organization_id))
+                .into_boxed();
+            if let Some(team_ids) = team_ids {
+                query = query.filter(
+                    jobs::package_id.eq_any(
+                        team_packages::table
+                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                            .select(team_packages::package_id.nullable()),
+                    ),
+                );
+            }
+            query
+        };
+        let rows = visible(&team_ids)
             .filter(jobs::id.lt(before))
             .order(jobs::id.desc())
             .limit(page.limit())
             .select(Job::as_select())
             .load(conn)
             .await?;
-        let total: i64 = jobs::table
-            .filter(jobs::organization_id.eq(organization_id))
+        let total: i64 = visible(&team_ids)
             .count()
             .get_result(conn)
             .await?;
@@ -67,11 +96,11 @@ pub async fn list_for_organization(
 /// that starts watching now has missed.
 pub async fn unfinished_for_organization(
     conn: &mut DbConn,
-    organization: &VisibleOrganization,
+    organization: &Access,
 ) -> Result<Vec<Job>> {
     let organization_id = organization.organization.id;
     let unfinished = [JobStatus::Queued.as_str(), JobStatus::Running.as_str()];
-    Ok(db_run!(conn: {
+    let found: Vec<Job> = db_run!(conn: {
         jobs::table
             .filter(jobs::organization_id.eq(organization_id))
             .filter(jobs::status.eq_any(unfinished))
@@ -79,7 +108,14 @@ pub async fn unfinished_for_organization(
             .select(Job::as_select())
             .load(conn)
             .await?
-    }))
+    });
+    let mut visible = Vec::with_capacity(found.len());
+    for job in found {
+        if visible_in(conn, organization, &job).await? {
+            visible.push(job);
+        }
+    }
+    Ok(visible)
 }
 
 /// Queues the session purge now instead of at the next hourly run. Administrators only;

@@ -2,13 +2,17 @@
 //! decides whether it may act, validates its input and writes in one transaction.
 //! GraphQL, REST and the CLI call these and hold no rules of their own.
 
+pub mod access;
 pub mod api_tokens;
 pub mod artifacts;
 pub mod credentials;
 pub mod jobs;
+pub mod members;
 pub mod organization_tokens;
 pub mod organizations;
 pub mod packages;
 pub mod pagination;
 pub mod sessions;
+pub mod suborganizations;
+pub mod teams;
 pub mod users;

@@ -1,6 +1,7 @@
 //! Organization tokens: what Composer clients and CI use to install from the
 //! organization's repository (`http-basic` with username `token`, or `Bearer`). READ
-//! tokens install; UPDATE tokens may also trigger package updates.
+//! tokens install; UPDATE tokens may also trigger package updates. A token sees all
+//! packages of its organization (or suborganization), or those of one team.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -9,10 +10,10 @@ use diesel_async::RunQueryDsl;
 use crate::auth::{Actor, TokenAccess, TokenHolder, secret};
 use crate::composer::access_cache::Invalidation;
 use crate::db::rows::{NewOrganizationToken, OrganizationToken};
-use crate::db::schema::organization_tokens;
+use crate::db::schema::{organization_tokens, teams};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
-use crate::domain::organizations::{self, VisibleOrganization};
+use crate::domain::access::{self, Access};
 use crate::error::{Error, Result};
 use crate::jobs::Jobs;
 
@@ -24,14 +25,41 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
+/// What a new token may reach.
+pub struct TokenInput<'a> {
+    pub description: &'a str,
+    pub access: TokenAccess,
+    pub team_id: Option<i64>,
+    pub access_to_all_packages: Option<bool>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 pub async fn create(
     db: &Db,
     actor: &Actor,
     organization_url_name: &str,
-    description: &str,
-    access: TokenAccess,
-    expires_at: Option<DateTime<Utc>>,
+    suborganization: Option<&str>,
+    input: TokenInput<'_>,
 ) -> Result<CreatedToken> {
+    let TokenInput {
+        description,
+        access,
+        team_id,
+        access_to_all_packages,
+        expires_at,
+    } = input;
+    if team_id.is_some() && access_to_all_packages == Some(true) {
+        return Err(Error::invalid(
+            "teamId",
+            "a token sees one team's packages or all packages, not both",
+        ));
+    }
+    if team_id.is_none() && access_to_all_packages == Some(false) {
+        return Err(Error::invalid(
+            "teamId",
+            "name the team whose packages the token sees, or give it access to all packages",
+        ));
+    }
     let description = description.trim();
     if description.is_empty() || description.chars().count() > 200 {
         return Err(Error::invalid(
@@ -51,10 +79,35 @@ pub async fn create(
     let created_by = actor.user_id();
     let token = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+            let scope =
+                access::resolve(conn, actor, organization_url_name, suborganization).await?;
+            scope.require_user()?;
+            scope.require_owner()?;
+            if let Some(team_id) = team_id {
+                if scope.is_suborganization() {
+                    return Err(Error::invalid(
+                        "teamId",
+                        "a suborganization's tokens see all of its packages",
+                    ));
+                }
+                let root_id = scope.root.id;
+                let found: i64 = db_run!(conn: {
+                    teams::table
+                        .filter(teams::id.eq(team_id))
+                        .filter(teams::organization_id.eq(root_id))
+                        .count()
+                        .get_result(conn)
+                        .await?
+                });
+                if found == 0 {
+                    return Err(Error::invalid(
+                        "teamId",
+                        "no such team in this organization",
+                    ));
+                }
+            }
             let row = NewOrganizationToken {
-                organization_id: organization.organization.id,
+                organization_id: scope.organization.id,
                 description,
                 access: access.as_str(),
                 prefix: &secret::visible_prefix(&secret),
@@ -62,6 +115,8 @@ pub async fn create(
                 created_by,
                 created_at: now,
                 expires_at,
+                team_id,
+                access_to_all_packages: team_id.is_none(),
             };
             Ok(db_run!(conn: {
                 diesel::insert_into(organization_tokens::table)
@@ -75,11 +130,10 @@ pub async fn create(
     Ok(CreatedToken { token, secret })
 }
 
-pub async fn list(
-    conn: &mut DbConn,
-    organization: &VisibleOrganization,
-) -> Result<Vec<OrganizationToken>> {
-    let organization_id = organization.organization.id;
+/// The tokens of the scope. Owners only: tokens open the repository.
+pub async fn list(conn: &mut DbConn, scope: &Access) -> Result<Vec<OrganizationToken>> {
+    scope.require_owner()?;
+    let organization_id = scope.organization.id;
     Ok(db_run!(conn: {
         organization_tokens::table
             .filter(organization_tokens::organization_id.eq(organization_id))
@@ -90,7 +144,8 @@ pub async fn list(
     }))
 }
 
-/// A token of an organization the actor owns, or `NOT_FOUND`.
+/// A token of an organization the actor owns; `FORBIDDEN` for other members of it,
+/// `NOT_FOUND` for everyone else.
 async fn find_owned(conn: &mut DbConn, actor: &Actor, token_id: i64) -> Result<OrganizationToken> {
     let token: OrganizationToken = db_run!(conn: {
         organization_tokens::table
@@ -101,18 +156,14 @@ async fn find_owned(conn: &mut DbConn, actor: &Actor, token_id: i64) -> Result<O
             .optional()?
     })
     .ok_or(Error::NotFound("token"))?;
-    let owner = match actor.user_id() {
-        Some(user_id) => {
-            organizations::role_of(conn, token.organization_id, user_id).await?
-                == Some(organizations::Role::Owner)
-        }
-        None => false,
+    let scope = match access::resolve_by_id(conn, actor, token.organization_id).await {
+        Ok(scope) => scope,
+        Err(Error::NotFound(_)) => return Err(Error::NotFound("token")),
+        Err(other) => return Err(other),
     };
-    if owner || actor.is_admin() {
-        Ok(token)
-    } else {
-        Err(Error::NotFound("token"))
-    }
+    scope.require_user()?;
+    scope.require_owner()?;
+    Ok(token)
 }
 
 /// Removes a token; it stops working at once, on every replica.
@@ -164,14 +215,22 @@ pub async fn regenerate(
     Ok(CreatedToken { token, secret })
 }
 
-/// The token behind `secret` if it belongs to `organization_id` and has not expired.
-/// Also returns the expiry, for callers that keep the answer for a while.
+/// Whether `secret` looks like an organization token (and not a personal one).
+pub fn is_token_secret(secret_value: &str) -> bool {
+    secret_value
+        .strip_prefix(SECRET_KIND)
+        .is_some_and(|rest| rest.starts_with('_'))
+}
+
+/// The token behind `secret` if it belongs to `organization_id` (any organization when
+/// `None`) and has not expired. Also returns the expiry, for callers that keep the
+/// answer for a while.
 pub async fn authenticate(
     db: &Db,
-    organization_id: i64,
+    organization_id: Option<i64>,
     secret_value: &str,
 ) -> Result<Option<(TokenHolder, Option<chrono::NaiveDateTime>)>> {
-    if !secret_value.starts_with(&format!("{SECRET_KIND}_")) {
+    if !is_token_secret(secret_value) {
         return Ok(None);
     }
     let hash = secret::hash(secret_value);
@@ -180,12 +239,12 @@ pub async fn authenticate(
     let token: Option<OrganizationToken> = db_run!(conn: {
         organization_tokens::table
             .filter(organization_tokens::token_hash.eq(&hash))
-            .filter(organization_tokens::organization_id.eq(organization_id))
             .select(OrganizationToken::as_select())
             .first(conn)
             .await
             .optional()?
     });
+    let token = token.filter(|token| organization_id.is_none_or(|id| id == token.organization_id));
     let Some(token) = token.filter(|token| token.expires_at.is_none_or(|at| at > now)) else {
         return Ok(None);
     };
@@ -207,6 +266,7 @@ pub async fn authenticate(
         token_id: token.id,
         organization_id: token.organization_id,
         access,
+        team_id: token.team_id.filter(|_| !token.access_to_all_packages),
     };
     Ok(Some((holder, token.expires_at)))
 }

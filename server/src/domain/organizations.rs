@@ -4,13 +4,16 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::auth::Actor;
-use crate::db::rows::{Membership, NewMembership, NewOrganization, Organization, User};
-use crate::db::schema::{memberships, organizations, users};
+use crate::db::rows::{NewMembership, NewOrganization, Organization};
+use crate::db::schema::{memberships, organizations};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
+use crate::domain::access::{self, Access};
 use crate::domain::pagination::{Page, PageRequest};
+use crate::domain::teams;
 use crate::error::{Error, Result};
 
+/// The actor's standing in an organization, as shown to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Owner,
@@ -18,30 +21,15 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Member => "member",
+    /// `None` for those who see the organization without being a member (instance
+    /// administrators, tokens).
+    pub fn of(access: &Access) -> Option<Role> {
+        match (access.member, access.owner && !access.is_suborganization()) {
+            (true, true) => Some(Role::Owner),
+            (true, false) => Some(Role::Member),
+            (false, _) => None,
         }
     }
-
-    fn parse(stored: &str) -> Result<Role> {
-        match stored {
-            "owner" => Ok(Role::Owner),
-            "member" => Ok(Role::Member),
-            other => Err(Error::internal(anyhow::anyhow!(
-                "unknown role {other:?} in the database"
-            ))),
-        }
-    }
-}
-
-/// An organization as one actor sees it.
-#[derive(Debug, Clone)]
-pub struct VisibleOrganization {
-    pub organization: Organization,
-    /// The actor's role; `None` for an instance administrator who is not a member.
-    pub role: Option<Role>,
 }
 
 /// These would shadow routes of our own if used as a `urlName`.
@@ -56,6 +44,8 @@ const RESERVED_URL_NAMES: &[&str] = &[
     "new",
     "organizations",
     "orgs",
+    "dists",
+    "downloads",
     "p2",
     "packages",
     "settings",
@@ -98,12 +88,7 @@ pub fn slugify(name: &str) -> String {
 }
 
 /// Creates an organization owned by the acting user.
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
-    name: &str,
-    url_name: Option<&str>,
-) -> Result<VisibleOrganization> {
+pub async fn create(db: &Db, actor: &Actor, name: &str, url_name: Option<&str>) -> Result<Access> {
     let user = actor.user()?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -132,52 +117,37 @@ pub async fn create(
         let now = db::now();
         let organization = db_run!(conn: {
             diesel::insert_into(organizations::table)
-                .values(&NewOrganization { name, url_name: &url_name, created_at: now })
+                .values(&NewOrganization { name, url_name: &url_name, created_at: now, parent_id: None })
                 .returning(Organization::as_returning())
                 .get_result(conn)
                 .await?
         });
-        let owner = NewMembership {
+        let membership = NewMembership {
             organization_id: organization.id,
             user_id,
-            role: Role::Owner.as_str(),
             created_at: now,
         };
         db_run!(conn: {
-            diesel::insert_into(memberships::table).values(&owner).execute(conn).await?;
+            diesel::insert_into(memberships::table).values(&membership).execute(conn).await?;
         });
-        Ok(VisibleOrganization {
-            organization,
-            role: Some(Role::Owner),
-        })
+        teams::create_owners_team(conn, organization.id, user_id).await?;
+        access::resolve_by_id(conn, actor, organization.id).await
     })
     .await
 }
 
-/// The organization with this `urlName`, if the actor may see it: members and instance
-/// administrators. To everyone else it does not exist.
-pub async fn find_visible(
-    conn: &mut DbConn,
-    actor: &Actor,
-    url_name: &str,
-) -> Result<VisibleOrganization> {
-    let organization = db_run!(conn: {
-        organizations::table
-            .filter(organizations::url_name.eq(url_name))
-            .select(Organization::as_select())
-            .first(conn)
-            .await
-            .optional()?
-    })
-    .ok_or(Error::NotFound("organization"))?;
-    let role = match actor.user_id() {
-        Some(user_id) => role_of(conn, organization.id, user_id).await?,
-        None => None,
-    };
-    if role.is_none() && !actor.is_admin() {
-        return Err(Error::NotFound("organization"));
-    }
-    Ok(VisibleOrganization { organization, role })
+/// The organization with this `urlName`, if the actor may see it (see `access`).
+pub async fn find_visible(conn: &mut DbConn, actor: &Actor, url_name: &str) -> Result<Access> {
+    access::resolve(conn, actor, url_name, None).await
+}
+
+/// For changes: the organization as [`find_visible`] finds it, and the actor must own it
+/// (or administer the instance). Members who may look but not change get `FORBIDDEN`.
+pub async fn find_for_owner(conn: &mut DbConn, actor: &Actor, url_name: &str) -> Result<Access> {
+    let access = find_visible(conn, actor, url_name).await?;
+    access.require_user()?;
+    access.require_owner()?;
+    Ok(access)
 }
 
 /// The organization with this `urlName`, whoever asks: for the Composer endpoints, which
@@ -193,58 +163,25 @@ pub async fn find_by_url_name(conn: &mut DbConn, url_name: &str) -> Result<Optio
     }))
 }
 
-/// For changes: the organization as [`find_visible`] finds it, and the actor must own it
-/// (or administer the instance). Members who may look but not change get `FORBIDDEN`.
-pub async fn find_for_owner(
-    conn: &mut DbConn,
-    actor: &Actor,
-    url_name: &str,
-) -> Result<VisibleOrganization> {
-    let organization = find_visible(conn, actor, url_name).await?;
-    if organization.role == Some(Role::Owner) || actor.is_admin() {
-        Ok(organization)
-    } else {
-        Err(Error::Forbidden(
-            "only owners of the organization may do this".into(),
-        ))
-    }
-}
-
-pub async fn role_of(
-    conn: &mut DbConn,
-    organization_id: i64,
-    user_id: i64,
-) -> Result<Option<Role>> {
-    let stored: Option<String> = db_run!(conn: {
-        memberships::table
-            .filter(memberships::organization_id.eq(organization_id))
-            .filter(memberships::user_id.eq(user_id))
-            .select(memberships::role)
-            .first(conn)
-            .await
-            .optional()?
-    });
-    stored.as_deref().map(Role::parse).transpose()
-}
-
-/// The organizations a user belongs to. Users see their own list; admins anyone's.
+/// The top-level organizations a user belongs to, with the actor's access to each.
+/// Users see their own list; admins anyone's.
 pub async fn list_for_user(
     conn: &mut DbConn,
     actor: &Actor,
     user_id: i64,
     page: PageRequest,
-) -> Result<Page<VisibleOrganization>> {
+) -> Result<Page<Access>> {
     if actor.user_id() != Some(user_id) && !actor.is_admin() {
         return Err(Error::NotFound("user"));
     }
-    let (rows, total): (Vec<(Organization, String)>, i64) = db_run!(conn: {
+    let (rows, total): (Vec<Organization>, i64) = db_run!(conn: {
         let rows = organizations::table
             .inner_join(memberships::table)
             .filter(memberships::user_id.eq(user_id))
             .filter(organizations::id.gt(page.after()))
             .order(organizations::id.asc())
             .limit(page.limit())
-            .select((Organization::as_select(), memberships::role))
+            .select(Organization::as_select())
             .load(conn)
             .await?;
         let total = memberships::table
@@ -254,53 +191,12 @@ pub async fn list_for_user(
             .await?;
         (rows, total)
     });
-    let rows = rows
-        .into_iter()
-        .map(|(organization, role)| {
-            Ok(VisibleOrganization {
-                organization,
-                role: Some(Role::parse(&role)?),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Page::from_rows(page, rows, total, |org| {
-        org.organization.id
-    }))
-}
-
-/// Members of an organization the actor can already see (see [`find_visible`]).
-pub async fn members(
-    conn: &mut DbConn,
-    organization: &VisibleOrganization,
-    page: PageRequest,
-) -> Result<Page<(Membership, User, Role)>> {
-    let organization_id = organization.organization.id;
-    let (rows, total): (Vec<(Membership, User)>, i64) = db_run!(conn: {
-        let rows = memberships::table
-            .inner_join(users::table)
-            .filter(memberships::organization_id.eq(organization_id))
-            .filter(memberships::id.gt(page.after()))
-            .order(memberships::id.asc())
-            .limit(page.limit())
-            .select((Membership::as_select(), User::as_select()))
-            .load(conn)
-            .await?;
-        let total = memberships::table
-            .filter(memberships::organization_id.eq(organization_id))
-            .count()
-            .get_result(conn)
-            .await?;
-        (rows, total)
-    });
-    let rows = rows
-        .into_iter()
-        .map(|(membership, user)| {
-            let role = Role::parse(&membership.role)?;
-            Ok((membership, user, role))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Page::from_rows(page, rows, total, |(membership, _, _)| {
-        membership.id
+    let mut visible = Vec::with_capacity(rows.len());
+    for organization in rows {
+        visible.push(access::resolve_by_id(conn, actor, organization.id).await?);
+    }
+    Ok(Page::from_rows(page, visible, total, |access| {
+        access.organization.id
     }))
 }
 

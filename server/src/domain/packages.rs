@@ -7,11 +7,14 @@ use diesel_async::RunQueryDsl;
 use crate::auth::Actor;
 use crate::composer::access_cache::Invalidation;
 use crate::db::rows::{Job, NewPackage, Package, PackageVersion};
-use crate::db::schema::{artifacts, package_requirements, package_versions, packages};
+use crate::db::schema::{
+    artifacts, package_requirements, package_versions, packages, team_packages,
+};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
-use crate::domain::organizations::{self, VisibleOrganization};
+use crate::domain::access::{self, Access, PackageScope, Permission};
 use crate::domain::pagination::{Page, PageRequest};
+use crate::domain::teams;
 use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
 use crate::jobs::{JobPayload, Jobs};
@@ -64,23 +67,24 @@ pub fn validate_repository_url(url: &str, policy: SourcePolicy) -> Result<String
     ))
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn create_vcs(
     db: &Db,
     jobs_handle: &Jobs,
     actor: &Actor,
     policy: SourcePolicy,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     url: &str,
     credential_id: Option<i64>,
 ) -> Result<Job> {
     let url = validate_repository_url(url, policy)?;
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
-            let organization_id = organization.organization.id;
+            let scope = adding_access(conn, actor, organization_url_name, suborganization).await?;
+            let organization_id = scope.organization.id;
             if let Some(credential_id) = credential_id {
-                super::credentials::find_in(conn, organization_id, credential_id).await?;
+                super::credentials::find_in(conn, scope.root.id, credential_id).await?;
             }
             let taken: i64 = db_run!(conn: {
                 packages::table
@@ -108,6 +112,7 @@ pub async fn create_vcs(
                 updated_at: now,
             };
             let package = insert(conn, &row).await?;
+            teams::grant_to_adding_teams(conn, &scope, package.id).await?;
             enqueue_update(conn, actor, &package).await
         })
         .await?;
@@ -122,15 +127,15 @@ pub async fn create_custom(
     jobs_handle: &Jobs,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     definition: &str,
 ) -> Result<Job> {
     let versions = crate::composer::custom::parse_definition(definition)?;
     let name = versions[0].name.clone();
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
-            let organization_id = organization.organization.id;
+            let scope = adding_access(conn, actor, organization_url_name, suborganization).await?;
+            let organization_id = scope.organization.id;
             ensure_name_free(conn, organization_id, &name, None).await?;
             let now = db::now();
             let row = NewPackage {
@@ -144,6 +149,7 @@ pub async fn create_custom(
                 updated_at: now,
             };
             let package = insert(conn, &row).await?;
+            teams::grant_to_adding_teams(conn, &scope, package.id).await?;
             enqueue_update(conn, actor, &package).await
         })
         .await?;
@@ -157,15 +163,17 @@ pub async fn edit_custom(
     jobs_handle: &Jobs,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     name: &str,
     definition: &str,
 ) -> Result<Job> {
     let versions = crate::composer::custom::parse_definition(definition)?;
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
-            let package = find(conn, &organization, name).await?;
+            let scope =
+                access::resolve(conn, actor, organization_url_name, suborganization).await?;
+            let package = find(conn, &scope, name).await?;
+            require_edit(conn, &scope, &package).await?;
             if package.kind != "custom" {
                 return Err(Error::invalid("name", "not a custom package"));
             }
@@ -200,6 +208,7 @@ pub async fn edit_vcs(
     actor: &Actor,
     policy: SourcePolicy,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     name: &str,
     url: &str,
     credential_id: Option<i64>,
@@ -207,15 +216,15 @@ pub async fn edit_vcs(
     let url = validate_repository_url(url, policy)?;
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
-            let package = find(conn, &organization, name).await?;
+            let scope =
+                access::resolve(conn, actor, organization_url_name, suborganization).await?;
+            let package = find(conn, &scope, name).await?;
+            require_edit(conn, &scope, &package).await?;
             if package.kind != "vcs" {
                 return Err(Error::invalid("name", "not a VCS package"));
             }
             if let Some(credential_id) = credential_id {
-                super::credentials::find_in(conn, organization.organization.id, credential_id)
-                    .await?;
+                super::credentials::find_in(conn, scope.root.id, credential_id).await?;
             }
             let package_id = package.id;
             db_run!(conn: {
@@ -298,13 +307,17 @@ pub async fn update(
     jobs_handle: &Jobs,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     name: &str,
 ) -> Result<Job> {
     let job = db
         .transaction(async |conn| {
-            let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
-            let package = find(conn, &organization, name).await?;
+            let scope =
+                access::resolve(conn, actor, organization_url_name, suborganization).await?;
+            let package = find(conn, &scope, name).await?;
+            if !scope.can_update_package(conn, package.id).await? {
+                return Err(Error::Forbidden("you may not update this package".into()));
+            }
             enqueue_update(conn, actor, &package).await
         })
         .await?;
@@ -321,14 +334,16 @@ pub async fn remove(
     urls: &crate::composer::publish::RepositoryUrls,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     name: &str,
 ) -> Result<()> {
     let (removed_from, job) = db
         .transaction(async |conn| {
             let organization =
-                organizations::find_for_owner(conn, actor, organization_url_name).await?;
+                access::resolve(conn, actor, organization_url_name, suborganization).await?;
             let organization_id = organization.organization.id;
             let package = find(conn, &organization, name).await?;
+            require_edit(conn, &organization, &package).await?;
             let package_id = package.id;
             // An artifact package's archives are its versions: they go with it.
             let artifact_sha1s: Vec<String> = db_run!(conn: {
@@ -369,15 +384,11 @@ pub async fn remove(
 
 /// A package by `vendor/name`, or by id (`#12`, for packages whose source was never
 /// read and so have no name yet).
-pub async fn find(
-    conn: &mut DbConn,
-    organization: &VisibleOrganization,
-    name: &str,
-) -> Result<Package> {
-    let organization_id = organization.organization.id;
+pub async fn find(conn: &mut DbConn, scope: &Access, name: &str) -> Result<Package> {
+    let organization_id = scope.organization.id;
     let by_id = name.strip_prefix('#').and_then(|id| id.parse::<i64>().ok());
     let name = name.trim().to_lowercase();
-    db_run!(conn: {
+    let package = db_run!(conn: {
         let query = packages::table
             .filter(packages::organization_id.eq(organization_id))
             .select(Package::as_select())
@@ -388,7 +399,44 @@ pub async fn find(
         };
         query.first(conn).await.optional()?
     })
-    .ok_or(Error::NotFound("package"))
+    .ok_or(Error::NotFound("package"))?;
+    // A package the actor's teams do not have does not exist for them.
+    if scope.can_read_package(conn, package.id).await? {
+        Ok(package)
+    } else {
+        Err(Error::NotFound("package"))
+    }
+}
+
+/// Who may add packages to the scope: owners, and members who may add packages.
+async fn adding_access(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_url_name: &str,
+    suborganization: Option<&str>,
+) -> Result<Access> {
+    let scope = access::resolve(conn, actor, organization_url_name, suborganization).await?;
+    scope.require_user()?;
+    scope.require(Permission::AddPackages)?;
+    Ok(scope)
+}
+
+/// Who may change or remove a package they see: owners, and members whose team has the
+/// package and may edit team packages.
+pub(crate) async fn require_edit(
+    conn: &mut DbConn,
+    scope: &Access,
+    package: &Package,
+) -> Result<()> {
+    scope.require_user()?;
+    if scope.can_edit_package(conn, package.id).await? {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!(
+            "you may not change {}",
+            package.name.as_deref().unwrap_or("this package")
+        )))
+    }
 }
 
 /// A package by id within an organization (for events that carry ids).
@@ -411,7 +459,7 @@ pub async fn find_by_id(
 /// Packages of the organization, by id; `query` matches name or description.
 pub async fn list(
     conn: &mut DbConn,
-    organization: &VisibleOrganization,
+    organization: &Access,
     query: Option<&str>,
     page: PageRequest,
 ) -> Result<Page<Package>> {
@@ -431,6 +479,15 @@ pub async fn list(
             let mut query = packages::table
                 .filter(packages::organization_id.eq(organization_id))
                 .into_boxed();
+            if let PackageScope::Teams(team_ids) = &organization.readable {
+                query = query.filter(
+                    packages::id.eq_any(
+                        team_packages::table
+                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                            .select(team_packages::package_id),
+                    ),
+                );
+            }
             if let Some(pattern) = &pattern {
                 query = query.filter(
                     lower(packages::name)

@@ -4,7 +4,8 @@ use async_graphql::{OutputType, SimpleObject};
 
 use super::artifacts::ArtifactView;
 use super::jobs::JobView;
-use super::organizations::{MemberView, OrganizationView};
+use super::members::MemberView;
+use super::organizations::OrganizationView;
 use super::packages::{PackageVersionView, PackageView};
 use crate::domain::pagination::Page;
 

@@ -6,7 +6,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::packages::PackageView;
 use super::{actor, parse_id, state};
 use crate::db::rows;
-use crate::domain::{jobs, organizations, packages};
+use crate::domain::{access, jobs, organizations, packages};
 use crate::jobs::JobPayload;
 use crate::jobs::JobStatus as StoredStatus;
 use crate::jobs::queue;
@@ -203,13 +203,20 @@ impl OrganizationSubscription {
             loop {
                 match events.recv().await {
                     Ok(event) if event.organization_id == Some(organization_id) => {
+                        // Access is decided afresh for every event: a member removed
+                        // meanwhile gets an error and the end of the stream.
                         let job = async {
                             let mut conn = state.db.get().await?;
-                            jobs::find_visible(&mut conn, &actor, event.job_id).await
+                            let scope = access::resolve_by_id(&mut conn, &actor, organization_id).await?;
+                            let Some(job) = queue::find(&mut conn, event.job_id).await? else {
+                                return Ok(None);
+                            };
+                            Ok::<_, crate::error::Error>(jobs::visible_in(&mut conn, &scope, &job).await?.then_some(job))
                         }
                         .await;
                         match job {
-                            Ok(job) => yield Ok(JobView(job)),
+                            Ok(Some(job)) => yield Ok(JobView(job)),
+                            Ok(None) => {}
                             Err(error) => {
                                 yield Err(async_graphql::Error::from(error));
                                 break;
@@ -230,7 +237,7 @@ impl OrganizationSubscription {
         ctx: &Context<'_>,
         url_name: String,
     ) -> Result<impl Stream<Item = Result<PackageView>>> {
-        let (state, _actor, organization, mut events) = organization_events(ctx, &url_name).await?;
+        let (state, actor, organization, mut events) = organization_events(ctx, &url_name).await?;
         let organization_id = organization.organization.id;
         Ok(async_stream::stream! {
             loop {
@@ -240,11 +247,12 @@ impl OrganizationSubscription {
                     {
                         let package = async {
                             let mut conn = state.db.get().await?;
+                            let scope = access::resolve_by_id(&mut conn, &actor, organization_id).await?;
                             let Some(job) = queue::find(&mut conn, event.job_id).await? else {
                                 return Ok(None);
                             };
-                            match serde_json::from_str::<JobPayload>(&job.payload) {
-                                Ok(JobPayload::UpdatePackage { package_id }) => {
+                            match job.package_id {
+                                Some(package_id) if scope.can_read_package(&mut conn, package_id).await? => {
                                     packages::find_by_id(&mut conn, organization_id, package_id).await
                                 }
                                 _ => Ok(None),
@@ -275,7 +283,7 @@ async fn organization_events(
 ) -> Result<(
     crate::app::AppState,
     crate::auth::Actor,
-    organizations::VisibleOrganization,
+    crate::domain::access::Access,
     tokio::sync::broadcast::Receiver<crate::jobs::JobEvent>,
 )> {
     let state = state(ctx).clone();

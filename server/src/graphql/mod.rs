@@ -7,10 +7,13 @@ mod connection;
 mod credentials;
 mod errors;
 mod jobs;
+mod members;
 mod organization_tokens;
 mod organizations;
 mod packages;
 mod sessions;
+mod suborganizations;
+mod teams;
 mod users;
 
 use std::net::SocketAddr;
@@ -47,6 +50,9 @@ pub struct Mutation(
     organization_tokens::OrganizationTokenMutation,
     credentials::CredentialMutation,
     artifacts::ArtifactMutation,
+    teams::TeamMutation,
+    members::MemberMutation,
+    suborganizations::SuborganizationMutation,
 );
 
 #[derive(MergedSubscription, Default)]

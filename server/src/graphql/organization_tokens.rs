@@ -61,6 +61,15 @@ impl OrganizationTokenView {
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.expires_at.map(|at| at.and_utc())
     }
+
+    /// The team whose packages the token sees; null when it sees all packages.
+    async fn team_id(&self) -> Option<ID> {
+        self.0.team_id.map(|id| ID(id.to_string()))
+    }
+
+    async fn access_to_all_packages(&self) -> bool {
+        self.0.access_to_all_packages
+    }
 }
 
 #[derive(SimpleObject)]
@@ -84,24 +93,75 @@ pub struct OrganizationTokenMutation;
 
 #[Object]
 impl OrganizationTokenMutation {
+    /// A token for the organization's repository, seeing one team's packages (`teamId`)
+    /// or all packages (`accessToAllPackages`, the default); never both.
+    #[allow(clippy::too_many_arguments)]
     async fn create_token(
         &self,
         ctx: &Context<'_>,
         organization: String,
         description: String,
         access: TokenAccess,
+        team_id: Option<ID>,
+        access_to_all_packages: Option<bool>,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<CreatedOrganizationToken> {
+        let team_id = team_id.map(|id| parse_id("teamId", &id)).transpose()?;
+        let input = organization_tokens::TokenInput {
+            description: &description,
+            access: access.into(),
+            team_id,
+            access_to_all_packages,
+            expires_at,
+        };
+        let created =
+            organization_tokens::create(&state(ctx).db, actor(ctx), &organization, None, input)
+                .await?;
+        Ok(created.into())
+    }
+
+    /// A token for a suborganization's repository; it sees all of its packages.
+    async fn create_suborganization_token(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        suborganization: String,
+        description: String,
+        access: TokenAccess,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<CreatedOrganizationToken> {
+        let input = organization_tokens::TokenInput {
+            description: &description,
+            access: access.into(),
+            team_id: None,
+            access_to_all_packages: None,
+            expires_at,
+        };
         let created = organization_tokens::create(
             &state(ctx).db,
             actor(ctx),
             &organization,
-            &description,
-            access.into(),
-            expires_at,
+            Some(&suborganization),
+            input,
         )
         .await?;
         Ok(created.into())
+    }
+
+    /// Removes a suborganization's token; it stops working at once. Returns its id.
+    async fn remove_suborganization_token(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        self.remove_token(ctx, id).await
+    }
+
+    /// A new secret for a suborganization's token; the old one stops working immediately.
+    async fn regenerate_suborganization_token(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        i_confirm_old_token_will_stop_working_immediately: bool,
+    ) -> Result<CreatedOrganizationToken> {
+        self.regenerate_token(ctx, id, i_confirm_old_token_will_stop_working_immediately)
+            .await
     }
 
     /// Removes a token; it stops working at once. Returns its id.

@@ -5,15 +5,19 @@ use super::artifacts::ArtifactView;
 use super::connection::Connection;
 use super::credentials::CredentialView;
 use super::jobs::JobView;
+use super::members::{InvitationView, MemberView};
 use super::organization_tokens::OrganizationTokenView;
 use super::packages::{ComposerRepository, PackageView};
-use super::users::UserView;
-use super::{actor, state};
+use super::suborganizations::SuborganizationView;
+use super::teams::{TeamPermissionFlags, TeamView};
+use super::{actor, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
-use crate::db::rows;
-use crate::domain::organizations::{self, Role, VisibleOrganization};
+use crate::domain::access::{self, Access};
+use crate::domain::organizations::{self, Role};
 use crate::domain::pagination::PageRequest;
-use crate::domain::{artifacts, credentials, jobs, organization_tokens, packages};
+use crate::domain::{
+    artifacts, credentials, jobs, members, organization_tokens, packages, suborganizations, teams,
+};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum OrganizationRole {
@@ -30,7 +34,7 @@ impl From<Role> for OrganizationRole {
     }
 }
 
-pub struct OrganizationView(pub VisibleOrganization);
+pub struct OrganizationView(pub Access);
 
 #[Object(name = "Organization")]
 impl OrganizationView {
@@ -51,11 +55,22 @@ impl OrganizationView {
         self.0.organization.created_at.and_utc()
     }
 
-    /// Your role here; null when you see it as an instance administrator only.
+    /// Your role here; null when you see it without being a member (as an instance
+    /// administrator, or with a token).
     async fn viewer_role(&self) -> Option<OrganizationRole> {
-        self.0.role.map(Into::into)
+        Role::of(&self.0).map(Into::into)
     }
 
+    /// What your teams let you do here (every flag for owners).
+    async fn viewer_permissions(&self) -> TeamPermissionFlags {
+        if self.0.owner {
+            access::TeamPermissions::ALL.into()
+        } else {
+            self.0.permissions.into()
+        }
+    }
+
+    /// Members with their teams.
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -64,14 +79,60 @@ impl OrganizationView {
     ) -> Result<Connection<MemberView>> {
         let page = PageRequest::new(first, after.as_deref())?;
         let mut conn = state(ctx).db.get().await?;
-        let page = organizations::members(&mut conn, &self.0, page).await?;
-        Ok(Connection::from_page(page, |(membership, user, role)| {
-            MemberView {
-                membership,
-                user,
-                role,
-            }
-        }))
+        let page = members::list(&mut conn, &self.0, page).await?;
+        Ok(Connection::from_page(page, MemberView))
+    }
+
+    /// Open invitations. Owners only.
+    async fn invitations(&self, ctx: &Context<'_>) -> Result<Vec<InvitationView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let invitations = members::list_for_organization(&mut conn, &self.0).await?;
+        Ok(invitations.into_iter().map(InvitationView).collect())
+    }
+
+    /// The teams, the owners team first.
+    async fn teams(&self, ctx: &Context<'_>) -> Result<Vec<TeamView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let teams = teams::list(&mut conn, &self.0).await?;
+        Ok(teams.into_iter().map(TeamView).collect())
+    }
+
+    async fn team(&self, ctx: &Context<'_>, id: ID) -> Result<TeamView> {
+        let mut conn = state(ctx).db.get().await?;
+        let team = teams::find(&mut conn, &self.0, parse_id("id", &id)?).await?;
+        Ok(TeamView(team))
+    }
+
+    /// The suborganizations you reach (all of them for owners).
+    async fn suborganizations(&self, ctx: &Context<'_>) -> Result<Vec<SuborganizationView>> {
+        let state = state(ctx);
+        let mut conn = state.db.get().await?;
+        let found = suborganizations::list(&mut conn, &self.0).await?;
+        let mut views = Vec::with_capacity(found.len());
+        for suborganization in found {
+            let own = suborganizations::short_url_name(&suborganization);
+            let scope =
+                access::resolve(&mut conn, actor(ctx), &self.0.root.url_name, Some(own)).await?;
+            views.push(SuborganizationView(scope));
+        }
+        Ok(views)
+    }
+
+    /// A suborganization by its `urlName`.
+    async fn suborganization(
+        &self,
+        ctx: &Context<'_>,
+        url_name: String,
+    ) -> Result<SuborganizationView> {
+        let mut conn = state(ctx).db.get().await?;
+        let scope = access::resolve(
+            &mut conn,
+            actor(ctx),
+            &self.0.root.url_name,
+            Some(&url_name),
+        )
+        .await?;
+        Ok(SuborganizationView(scope))
     }
 
     /// Packages, by the order they were added; `query` searches name, description and URL.
@@ -121,15 +182,14 @@ impl OrganizationView {
 
     /// Tokens for the Composer repository. Owners only.
     async fn tokens(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationTokenView>> {
-        self.require_owner(ctx)?;
         let mut conn = state(ctx).db.get().await?;
         let tokens = organization_tokens::list(&mut conn, &self.0).await?;
         Ok(tokens.into_iter().map(OrganizationTokenView).collect())
     }
 
-    /// Credentials for reading package sources (never their secrets). Owners only.
+    /// Credentials for reading package sources (never their secrets). Owners and
+    /// members who may add packages.
     async fn credentials(&self, ctx: &Context<'_>) -> Result<Vec<CredentialView>> {
-        self.require_owner(ctx)?;
         let mut conn = state(ctx).db.get().await?;
         let credentials = credentials::list(&mut conn, &self.0).await?;
         Ok(credentials.into_iter().map(CredentialView).collect())
@@ -152,39 +212,6 @@ impl OrganizationView {
         let mut conn = state(ctx).db.get().await?;
         let page = jobs::list_for_organization(&mut conn, &self.0, page).await?;
         Ok(Connection::from_page(page, JobView))
-    }
-}
-
-impl OrganizationView {
-    fn require_owner(&self, ctx: &Context<'_>) -> Result<(), crate::error::Error> {
-        if self.0.role == Some(Role::Owner) || actor(ctx).is_admin() {
-            Ok(())
-        } else {
-            Err(crate::error::Error::Forbidden(
-                "only owners of the organization may see this".into(),
-            ))
-        }
-    }
-}
-
-pub struct MemberView {
-    membership: rows::Membership,
-    user: rows::User,
-    role: Role,
-}
-
-#[Object(name = "Member")]
-impl MemberView {
-    async fn user(&self) -> UserView {
-        UserView(self.user.clone())
-    }
-
-    async fn role(&self) -> OrganizationRole {
-        self.role.into()
-    }
-
-    async fn joined_at(&self) -> DateTime<Utc> {
-        self.membership.created_at.and_utc()
     }
 }
 

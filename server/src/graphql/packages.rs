@@ -6,7 +6,7 @@ use super::jobs::JobView;
 use super::{actor, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
 use crate::db::rows;
-use crate::domain::organizations::VisibleOrganization;
+use crate::domain::access::Access;
 use crate::domain::packages::{self, SourcePolicy};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::jobs::queue;
@@ -192,7 +192,7 @@ pub struct ComposerRepository {
 }
 
 impl ComposerRepository {
-    pub fn of(urls: &RepositoryUrls, organization: &VisibleOrganization) -> Self {
+    pub fn of(urls: &RepositoryUrls, organization: &Access) -> Self {
         let url = urls.repository(&organization.organization);
         let auth_host = url
             .split_once("://")
@@ -221,6 +221,7 @@ impl PackageMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         url: String,
         credential_id: Option<ID>,
     ) -> Result<JobView> {
@@ -236,6 +237,7 @@ impl PackageMutation {
             actor(ctx),
             policy,
             &organization,
+            suborganization.as_deref(),
             &url,
             credential_id,
         )
@@ -249,6 +251,7 @@ impl PackageMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         definition: String,
     ) -> Result<JobView> {
         let state = state(ctx);
@@ -257,6 +260,7 @@ impl PackageMutation {
             &state.jobs,
             actor(ctx),
             &organization,
+            suborganization.as_deref(),
             &definition,
         )
         .await?;
@@ -268,6 +272,7 @@ impl PackageMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         name: String,
         definition: String,
     ) -> Result<JobView> {
@@ -277,6 +282,7 @@ impl PackageMutation {
             &state.jobs,
             actor(ctx),
             &organization,
+            suborganization.as_deref(),
             &name,
             &definition,
         )
@@ -289,6 +295,7 @@ impl PackageMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         name: String,
         url: String,
         credential_id: Option<ID>,
@@ -305,6 +312,7 @@ impl PackageMutation {
             actor(ctx),
             policy,
             &organization,
+            suborganization.as_deref(),
             &name,
             &url,
             credential_id,
@@ -318,11 +326,19 @@ impl PackageMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         name: String,
     ) -> Result<JobView> {
         let state = state(ctx);
-        let job =
-            packages::update(&state.db, &state.jobs, actor(ctx), &organization, &name).await?;
+        let job = packages::update(
+            &state.db,
+            &state.jobs,
+            actor(ctx),
+            &organization,
+            suborganization.as_deref(),
+            &name,
+        )
+        .await?;
         Ok(JobView(job))
     }
 
@@ -331,6 +347,7 @@ impl PackageMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         name: String,
     ) -> Result<bool> {
         let state = state(ctx);
@@ -341,6 +358,7 @@ impl PackageMutation {
             &urls,
             actor(ctx),
             &organization,
+            suborganization.as_deref(),
             &name,
         )
         .await?;

@@ -43,6 +43,16 @@ impl JobPayload {
             JobPayload::DeleteFiles { .. } => "delete_files",
         }
     }
+
+    /// The package the job works on, stored with the job for permission checks.
+    pub fn package_id(&self) -> Option<i64> {
+        match self {
+            JobPayload::PurgeExpiredSessions => None,
+            JobPayload::UpdatePackage { package_id } => Some(*package_id),
+            // Its package is gone: the job is the organization's housekeeping.
+            JobPayload::DeleteFiles { .. } => None,
+        }
+    }
 }
 
 /// A failure that another attempt cannot fix (no such repository, invalid composer.json,

@@ -57,6 +57,7 @@ pub async fn enqueue(conn: &mut DbConn, request: Enqueue) -> Result<Job> {
         dedupe_key: request.dedupe_key.as_deref(),
         run_at: now,
         created_at: now,
+        package_id: request.payload.package_id(),
     };
     let job = db_run!(conn: {
         diesel::insert_into(jobs::table)

@@ -99,9 +99,10 @@ async fn organizations_of_others_do_not_exist(app: TestApp) {
         .await;
     assert_eq!(hidden.error_code(), "NOT_FOUND");
     assert_eq!(hidden.error_message(), missing.error_message());
+    // Anonymous callers are told to sign in, whatever the name.
     assert_eq!(
         app.anonymous().graphql(query, json!({})).await.error_code(),
-        "NOT_FOUND"
+        "UNAUTHENTICATED"
     );
     // Instance administrators see every organization, without a role in it.
     let admin = app.admin("root").await;

@@ -86,7 +86,7 @@ async fn package_input_is_validated(app: TestApp) {
             )
             .await
             .error_code(),
-        "NOT_FOUND"
+        "UNAUTHENTICATED"
     );
 }
 

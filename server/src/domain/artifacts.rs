@@ -209,6 +209,9 @@ pub async fn list_for_organization(
     unused: bool,
     page: PageRequest,
 ) -> Result<Page<Artifact>> {
+    // Uploads are for those who add packages; they may name packages others cannot see.
+    organization.require_user()?;
+    organization.require(Permission::AddPackages)?;
     let organization_id = organization.organization.id;
     let package_name = package_name.map(|name| name.trim().to_lowercase());
     let (rows, total) = db_run!(conn: {

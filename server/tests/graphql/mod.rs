@@ -1,5 +1,6 @@
 mod api_tokens;
 mod artifacts;
+mod authorization;
 mod jobs;
 mod limits;
 mod organization_tokens;

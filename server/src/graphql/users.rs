@@ -3,11 +3,12 @@ use chrono::{DateTime, Utc};
 
 use super::api_tokens::ApiTokenView;
 use super::connection::Connection;
+use super::members::InvitationView;
 use super::organizations::OrganizationView;
 use super::{actor, state};
 use crate::db::rows;
 use crate::domain::pagination::PageRequest;
-use crate::domain::{api_tokens, organizations, users};
+use crate::domain::{api_tokens, members, organizations, users};
 
 pub struct UserView(pub rows::User);
 
@@ -49,6 +50,20 @@ impl UserView {
         let mut conn = state(ctx).db.get().await?;
         let page = organizations::list_for_user(&mut conn, actor(ctx), self.0.id, page).await?;
         Ok(Connection::from_page(page, OrganizationView))
+    }
+
+    /// Open invitations to organizations, addressed to this user by account or email.
+    /// Visible to the user themself only.
+    async fn invitations(&self, ctx: &Context<'_>) -> Result<Vec<InvitationView>> {
+        if actor(ctx).user_id() != Some(self.0.id) {
+            return Err(crate::error::Error::Forbidden(
+                "invitations are shown to the invited user only".into(),
+            )
+            .into());
+        }
+        let mut conn = state(ctx).db.get().await?;
+        let pending = members::list_for_viewer(&mut conn, actor(ctx)).await?;
+        Ok(pending.into_iter().map(InvitationView).collect())
     }
 
     /// Personal API tokens, newest first (their secrets are never shown again).

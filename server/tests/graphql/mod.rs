@@ -7,4 +7,5 @@ mod organization_tokens;
 mod organizations;
 mod packages;
 mod sessions;
+mod teams;
 mod users;

@@ -24,17 +24,20 @@ pub fn blob_key(organization_id: i64, sha1: &str) -> String {
 
 /// Stores an uploaded archive, or returns the artifact the organization already has with
 /// exactly these bytes (used by a package or not): one row and one file per content.
+#[allow(clippy::too_many_arguments)]
 pub async fn upload(
     db: &Db,
     blobs: &BlobStore,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     file_name: &str,
     bytes: &[u8],
     max_bytes: u64,
 ) -> Result<Artifact> {
     let mut conn = db.get().await?;
-    let organization = adding_access(&mut conn, actor, organization_url_name).await?;
+    let organization =
+        adding_access(&mut conn, actor, organization_url_name, suborganization).await?;
     let inspected = artifact::inspect(bytes, max_bytes)?;
     let organization_id = organization.organization.id;
     let key = blob_key(organization_id, &inspected.sha1);
@@ -130,11 +133,13 @@ pub async fn remove(
     jobs_handle: &Jobs,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     artifact_id: i64,
 ) -> Result<()> {
     let job = db
         .transaction(async |conn| {
-            let organization = adding_access(conn, actor, organization_url_name).await?;
+            let organization =
+                adding_access(conn, actor, organization_url_name, suborganization).await?;
             let organization_id = organization.organization.id;
             let artifact: Artifact = db_run!(conn: {
                 artifacts::table
@@ -318,11 +323,13 @@ pub async fn create_package(
     jobs_handle: &Jobs,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     artifact_ids: &[i64],
 ) -> Result<Job> {
     let job = db
         .transaction(async |conn| {
-            let organization = adding_access(conn, actor, organization_url_name).await?;
+            let organization =
+                adding_access(conn, actor, organization_url_name, suborganization).await?;
             let organization_id = organization.organization.id;
             let chosen = find_many(conn, organization_id, artifact_ids).await?;
             let name = chosen[0].package_name.clone();
@@ -363,18 +370,21 @@ pub async fn create_package(
 }
 
 /// `addArtifactToPackage` adds one archive; `editArtifactPackage` replaces the list.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_package_artifacts(
     db: &Db,
     jobs_handle: &Jobs,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
     package_name: &str,
     artifact_ids: &[i64],
     keep_existing: bool,
 ) -> Result<Job> {
     let job = db
         .transaction(async |conn| {
-            let organization = access::resolve(conn, actor, organization_url_name, None).await?;
+            let organization =
+                access::resolve(conn, actor, organization_url_name, suborganization).await?;
             let package = super::packages::find(conn, &organization, package_name).await?;
             super::packages::require_edit(conn, &organization, &package).await?;
             if package.kind != "artifact" {
@@ -413,8 +423,9 @@ async fn adding_access(
     conn: &mut DbConn,
     actor: &Actor,
     organization_url_name: &str,
+    suborganization: Option<&str>,
 ) -> Result<Access> {
-    let scope = access::resolve(conn, actor, organization_url_name, None).await?;
+    let scope = access::resolve(conn, actor, organization_url_name, suborganization).await?;
     scope.require_user()?;
     scope.require(Permission::AddPackages)?;
     Ok(scope)

@@ -77,6 +77,7 @@ impl ArtifactMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         file: Upload,
     ) -> Result<ArtifactView> {
         let state = state(ctx);
@@ -96,6 +97,7 @@ impl ArtifactMutation {
             &state.blobs,
             actor(ctx),
             &organization,
+            suborganization.as_deref(),
             &file_name,
             &bytes,
             limit,
@@ -109,13 +111,20 @@ impl ArtifactMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         artifact_ids: Vec<ID>,
     ) -> Result<JobView> {
         let state = state(ctx);
         let ids = parse_ids(&artifact_ids)?;
-        let job =
-            artifacts::create_package(&state.db, &state.jobs, actor(ctx), &organization, &ids)
-                .await?;
+        let job = artifacts::create_package(
+            &state.db,
+            &state.jobs,
+            actor(ctx),
+            &organization,
+            suborganization.as_deref(),
+            &ids,
+        )
+        .await?;
         Ok(JobView(job))
     }
 
@@ -124,6 +133,7 @@ impl ArtifactMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         name: String,
         artifact_id: ID,
     ) -> Result<JobView> {
@@ -134,6 +144,7 @@ impl ArtifactMutation {
             &state.jobs,
             actor(ctx),
             &organization,
+            suborganization.as_deref(),
             &name,
             &ids,
             true,
@@ -147,6 +158,7 @@ impl ArtifactMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         name: String,
         artifact_ids: Vec<ID>,
     ) -> Result<JobView> {
@@ -157,6 +169,7 @@ impl ArtifactMutation {
             &state.jobs,
             actor(ctx),
             &organization,
+            suborganization.as_deref(),
             &name,
             &ids,
             false,
@@ -171,11 +184,20 @@ impl ArtifactMutation {
         &self,
         ctx: &Context<'_>,
         organization: String,
+        suborganization: Option<String>,
         artifact_id: ID,
     ) -> Result<bool> {
         let state = state(ctx);
         let id = parse_id("artifactId", &artifact_id)?;
-        artifacts::remove(&state.db, &state.jobs, actor(ctx), &organization, id).await?;
+        artifacts::remove(
+            &state.db,
+            &state.jobs,
+            actor(ctx),
+            &organization,
+            suborganization.as_deref(),
+            id,
+        )
+        .await?;
         Ok(true)
     }
 }

@@ -1,14 +1,12 @@
 //! The real Composer client (Debian's `composer`, PHP 8.2) installing from a running
 //! Packyard, as a customer's CI would.
 
-use std::path::Path;
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use serde_json::json;
 
+use crate::support::composer::{Composer, graphql_ok, installed_version, php_says, wait_for_job};
 use crate::support::git::{GitRepo, library_manifest};
-use crate::support::websocket::{next_payload, subscribe};
 use crate::support::{Server, database};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -19,106 +17,6 @@ async fn composer_installs_updates_and_reinstalls_from_the_lock_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn composer_installs_updates_and_reinstalls_from_the_lock_postgres() {
     composer_installs_updates_and_reinstalls_from_the_lock(true).await;
-}
-
-struct Composer<'a> {
-    project: &'a Path,
-    home: tempfile::TempDir,
-    auth: Option<String>,
-}
-
-impl Composer<'_> {
-    fn run(&self, args: &[&str]) -> Output {
-        let mut command = Command::new("composer");
-        command
-            .args(args)
-            .arg("--no-interaction")
-            .arg("--no-progress")
-            .current_dir(self.project)
-            .env("COMPOSER_HOME", self.home.path().join("home"))
-            .env("COMPOSER_CACHE_DIR", self.home.path().join("cache"))
-            .env("COMPOSER_ALLOW_SUPERUSER", "1")
-            .env("COMPOSER_NO_INTERACTION", "1")
-            .env("COMPOSER_NO_AUDIT", "1")
-            .env_remove("COMPOSER_AUTH");
-        if let Some(auth) = &self.auth {
-            command.env("COMPOSER_AUTH", auth);
-        }
-        command
-            .output()
-            .expect("composer (Debian package composer) on PATH")
-    }
-
-    #[track_caller]
-    fn succeed(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert!(output.status.success(), "composer {args:?} failed:\n{text}");
-        text
-    }
-
-    fn clear_cache(&self) {
-        let _ = std::fs::remove_dir_all(self.home.path().join("cache"));
-    }
-}
-
-fn installed_version(project: &Path, name: &str) -> String {
-    let installed: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(project.join("vendor/composer/installed.json")).unwrap(),
-    )
-    .unwrap();
-    installed["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == name)
-        .map(|p| p["version"].as_str().unwrap().to_owned())
-        .unwrap_or_else(|| panic!("{name} not installed: {installed}"))
-}
-
-fn php_says(project: &Path, code: &str) -> String {
-    let output = Command::new("php")
-        .arg("-r")
-        .arg(format!("require 'vendor/autoload.php'; {code}"))
-        .current_dir(project)
-        .output()
-        .expect("php-cli on PATH");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-async fn wait_for_job(server: &Server, token: &str, job_id: &str) {
-    let mut socket = subscribe(
-        &server.base_url,
-        token,
-        &format!("subscription {{ jobUpdated(id: \"{job_id}\") {{ status error }} }}"),
-    )
-    .await;
-    let mut last = None;
-    while let Some(payload) = next_payload(&mut socket).await {
-        last = Some(payload["jobUpdated"].clone());
-    }
-    let last = last.unwrap();
-    assert_eq!(last["status"], "SUCCESS", "{last}");
-}
-
-async fn graphql_ok(
-    server: &Server,
-    token: &str,
-    query: &str,
-    variables: serde_json::Value,
-) -> serde_json::Value {
-    let body = server.graphql(Some(token), query, variables).await;
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"].clone()
 }
 
 async fn composer_installs_updates_and_reinstalls_from_the_lock(postgres: bool) {

@@ -6,4 +6,5 @@ mod support;
 mod browser;
 mod cli;
 mod composer;
+mod composer_access;
 mod jobs;

@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub mod composer;
 #[path = "../../server/tests/support/git.rs"]
 pub mod git;
 #[path = "../../server/tests/support/postgres.rs"]
@@ -158,6 +159,11 @@ impl Server {
 
     /// Signs in as the first admin and returns a personal API token.
     pub async fn admin_token(&self, password: &str) -> String {
+        self.login_token("admin", password).await
+    }
+
+    /// Signs in (a session, as the web UI does) and returns a new personal API token.
+    pub async fn login_token(&self, username: &str, password: &str) -> String {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .build()
@@ -180,8 +186,8 @@ impl Server {
             }
         };
         graphql(
-            "mutation($p: String!) { login(username: \"admin\", password: $p) { user { id } } }",
-            serde_json::json!({ "p": password }),
+            "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { user { id } } }",
+            serde_json::json!({ "u": username, "p": password }),
         )
         .await;
         let created = graphql(

@@ -122,7 +122,14 @@ impl Reader {
         }
         let ticket = cache.ticket();
         let mut conn = state.db.get().await?;
-        let names = publish::names_granted_to(&mut conn, self.organization.id, team_ids).await?;
+        // A team with access to all packages (a token of the owners team, or of a team
+        // given that access) sees every package, including those added later: this view
+        // is dropped whenever the organization publishes or its teams' access changes.
+        let names = if access::teams_see_all_packages(&mut conn, team_ids).await? {
+            all_package_names(&mut conn, self.organization.id).await?
+        } else {
+            publish::names_granted_to(&mut conn, self.organization.id, team_ids).await?
+        };
         let urls = publish::RepositoryUrls::new(&state.config);
         let body = publish::render_root(&urls, &self.organization, names.clone());
         let etag = format!("\"{}\"", hex::encode(Sha256::digest(body.as_bytes())));
@@ -140,6 +147,22 @@ impl Reader {
             Some(view) => view.names.contains(package_name),
         })
     }
+}
+
+async fn all_package_names(
+    conn: &mut crate::db::DbConn,
+    organization_id: i64,
+) -> Result<Vec<String>> {
+    let names: Vec<Option<String>> = db_run!(conn: {
+        packages::table
+            .filter(packages::organization_id.eq(organization_id))
+            .filter(packages::name.is_not_null())
+            .order(packages::name.asc())
+            .select(packages::name)
+            .load(conn)
+            .await?
+    });
+    Ok(names.into_iter().flatten().collect())
 }
 
 async fn organization_named(state: &AppState, url_name: &str) -> Result<Option<Arc<Organization>>> {
@@ -332,6 +355,7 @@ async fn document(
         Ok(view) => view,
         Err(error) => return error.into_response(),
     };
+    let is_view = scoped.is_some() && package_name.is_none();
     let found = match (&scoped, package_name) {
         (Some(view), None) => Ok(Some(view.root.clone())),
         (Some(view), Some(name)) if !view.names.contains(name) => Ok(None),
@@ -354,7 +378,14 @@ async fn document(
     };
     let response_headers = response.headers_mut();
     response_headers.insert(header::ETAG, document.etag.clone());
-    response_headers.insert(header::LAST_MODIFIED, document.last_modified.clone());
+    // A team's view is dated when it is rendered, and a grant may change it again within
+    // that second: a client given the date of the first version would revalidate the
+    // second with the same `If-Modified-Since` and get 304. So a view's date is given
+    // only once its second is over. (Stored documents get a later second for each new
+    // version instead: see `publish::next_last_modified`.)
+    if !is_view || document.last_modified_unix < chrono::Utc::now().timestamp() {
+        response_headers.insert(header::LAST_MODIFIED, document.last_modified.clone());
+    }
     response_headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),

@@ -307,6 +307,23 @@ async fn scope_contains(conn: &mut DbConn, scope: &PackageScope, package_id: i64
     Ok(found > 0)
 }
 
+/// Whether one of these teams sees every package of its organization: the owners team,
+/// or a team with access to all packages. Their members and their tokens then do too.
+pub async fn teams_see_all_packages(conn: &mut DbConn, team_ids: &[i64]) -> Result<bool> {
+    if team_ids.is_empty() {
+        return Ok(false);
+    }
+    let found: i64 = db_run!(conn: {
+        teams::table
+            .filter(teams::id.eq_any(team_ids))
+            .filter(teams::access_to_all_packages.or(teams::is_owners))
+            .count()
+            .get_result(conn)
+            .await?
+    });
+    Ok(found > 0)
+}
+
 /// The top-level organization with this `urlName`, whoever asks.
 pub async fn find_root(conn: &mut DbConn, url_name: &str) -> Result<Option<Organization>> {
     Ok(db_run!(conn: {
@@ -426,8 +443,11 @@ async fn for_root(conn: &mut DbConn, actor: &Actor, root: Organization) -> Resul
                 return Err(Error::NotFound("organization"));
             }
             let readable = match holder.team_id {
-                Some(team_id) => PackageScope::Teams(vec![team_id]),
-                None => PackageScope::All,
+                Some(team_id) if !teams_see_all_packages(conn, &[team_id]).await? => {
+                    PackageScope::Teams(vec![team_id])
+                }
+                // The token of a team with access to all packages sees them all.
+                _ => PackageScope::All,
             };
             Ok(Access {
                 organization: root.clone(),

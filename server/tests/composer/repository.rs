@@ -9,6 +9,8 @@ use crate::support::git::{GitRepo, library_manifest};
 both_backends!(
     a_git_repository_becomes_composer_metadata_and_dists,
     repository_requests_need_a_token_of_that_organization,
+    a_team_token_sees_every_package_once_its_team_has_access_to_all,
+    a_team_view_changed_within_a_second_is_not_answered_304,
 );
 
 const CREATE: &str = "mutation($o: String!, $u: String!) { createVcsPackage(organization: $o, url: $u) { id status } }";
@@ -309,4 +311,231 @@ async fn repository_requests_need_a_token_of_that_organization(app: TestApp) {
         get(&http, &url, Some(&token)).await.status(),
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// Adds a custom package `name` (one dist-only version) to acme and waits for its job.
+async fn custom_package(app: &TestApp, owner: &crate::support::Client, name: &str) {
+    let definition = json!({ "name": name, "version": "1.0.0",
+        "dist": { "type": "zip", "url": format!("https://downloads.example.com/{name}.zip") } });
+    let job_id = owner
+        .graphql(
+            "mutation($d: String!) { createCustomPackage(organization: \"acme\", definition: $d) { id } }",
+            json!({ "d": definition.to_string() }),
+        )
+        .await
+        .data()["createCustomPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(owner, &job_id).await["status"], "SUCCESS");
+}
+
+async fn available_packages(http: &reqwest::Client, url: &str, token: &str) -> Vec<String> {
+    let response = get(http, url, Some(token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let root: Value = response.json().await.unwrap();
+    let mut names: Vec<String> = root["available-packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| name.as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A team token sees the team's packages; when the team is given access to all packages
+/// (as the owners team has), every package, in the repository and through the API.
+async fn a_team_token_sees_every_package_once_its_team_has_access_to_all(app: TestApp) {
+    let owner = app.user("owner").await;
+    app.organization_with_token(&owner, "acme").await;
+    custom_package(&app, &owner, "acme/granted").await;
+    custom_package(&app, &owner, "acme/withheld").await;
+    let team_id = owner
+        .graphql(
+            "mutation { createTeam(organization: \"acme\", name: \"Developers\") { id } }",
+            json!({}),
+        )
+        .await
+        .data()["createTeam"]["id"]
+        .clone();
+    owner
+        .graphql(
+            "mutation($t: ID!) { addTeamPackages(teamId: $t, packages: [\"acme/granted\"]) { name } }",
+            json!({ "t": team_id }),
+        )
+        .await
+        .data();
+    let create_token = "mutation($t: ID!) { createToken(organization: \"acme\", description: \"team\", access: READ, teamId: $t) { secret } }";
+    let token = owner
+        .graphql(create_token, json!({ "t": team_id }))
+        .await
+        .data()["createToken"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let http = reqwest::Client::new();
+    let root = format!("{}/acme/packages.json", app.base_url);
+    let withheld = format!("{}/acme/p2/acme/withheld.json", app.base_url);
+    let api = crate::support::Client::new(&app.base_url, Some(token.clone()));
+    let count = "{ organization(urlName: \"acme\") { packages { totalCount } } }";
+
+    assert_eq!(
+        available_packages(&http, &root, &token).await,
+        ["acme/granted"]
+    );
+    assert_eq!(
+        get(&http, &withheld, Some(&token)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.graphql(count, json!({})).await.data()["organization"]["packages"]["totalCount"],
+        1
+    );
+
+    owner
+        .graphql(
+            "mutation($t: ID!) { grantTeamAccessToAllPackages(teamId: $t) { accessToAllPackages } }",
+            json!({ "t": team_id }),
+        )
+        .await
+        .data();
+    assert_eq!(
+        available_packages(&http, &root, &token).await,
+        ["acme/granted", "acme/withheld"]
+    );
+    assert_eq!(
+        get(&http, &withheld, Some(&token)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.graphql(count, json!({})).await.data()["organization"]["packages"]["totalCount"],
+        2
+    );
+    // Packages added later reach the team too.
+    custom_package(&app, &owner, "acme/later").await;
+    assert_eq!(
+        available_packages(&http, &root, &token).await,
+        ["acme/granted", "acme/later", "acme/withheld"]
+    );
+
+    // A token of the owners team sees everything as well.
+    let teams = owner
+        .graphql(
+            "{ organization(urlName: \"acme\") { teams { id isOwners } } }",
+            json!({}),
+        )
+        .await;
+    let owners_team = teams.data()["organization"]["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|team| team["isOwners"] == true)
+        .unwrap()["id"]
+        .clone();
+    let owners_token = owner
+        .graphql(create_token, json!({ "t": owners_team }))
+        .await
+        .data()["createToken"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        available_packages(&http, &root, &owners_token).await,
+        ["acme/granted", "acme/later", "acme/withheld"]
+    );
+}
+
+/// The `Last-Modified` of a response, checked to be a second that was over when the
+/// response was sent (its `Date`).
+fn last_modified_in_the_past(response: &reqwest::Response) -> Option<String> {
+    let date = |name: &str| {
+        response.headers().get(name).map(|value| {
+            let text = value.to_str().unwrap().to_owned();
+            let parsed = chrono::DateTime::parse_from_rfc2822(&text).unwrap();
+            (text, parsed)
+        })
+    };
+    let (_, sent) = date("date").expect("a Date header");
+    let (text, last_modified) = date("last-modified")?;
+    assert!(
+        last_modified < sent,
+        "Last-Modified {text} given within its own second ({sent})"
+    );
+    Some(text)
+}
+
+/// A team's `packages.json` is rendered when first asked for after a change, and a grant
+/// may change it again within the same second. Composer revalidates with
+/// `If-Modified-Since` alone, so a date given for the first version must not make the
+/// second one look unchanged.
+async fn a_team_view_changed_within_a_second_is_not_answered_304(app: TestApp) {
+    let owner = app.user("owner").await;
+    app.organization_with_token(&owner, "acme").await;
+    custom_package(&app, &owner, "acme/first").await;
+    custom_package(&app, &owner, "acme/second").await;
+    let team_id = owner
+        .graphql(
+            "mutation { createTeam(organization: \"acme\", name: \"Developers\") { id } }",
+            json!({}),
+        )
+        .await
+        .data()["createTeam"]["id"]
+        .clone();
+    let grant =
+        "mutation($t: ID!, $p: String!) { addTeamPackages(teamId: $t, packages: [$p]) { name } }";
+    owner
+        .graphql(grant, json!({ "t": team_id, "p": "acme/first" }))
+        .await
+        .data();
+    let token = owner
+        .graphql(
+            "mutation($t: ID!) { createToken(organization: \"acme\", description: \"team\", access: READ, teamId: $t) { secret } }",
+            json!({ "t": team_id }),
+        )
+        .await
+        .data()["createToken"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let http = reqwest::Client::new();
+    let root = format!("{}/acme/packages.json", app.base_url);
+    let revalidate = |since: String| {
+        http.get(&root)
+            .basic_auth("token", Some(&token))
+            .header("if-modified-since", since)
+            .send()
+    };
+
+    let before = get(&http, &root, Some(&token)).await;
+    let before_date = last_modified_in_the_past(&before);
+    owner
+        .graphql(grant, json!({ "t": team_id, "p": "acme/second" }))
+        .await
+        .data();
+    let after = get(&http, &root, Some(&token)).await;
+    last_modified_in_the_past(&after);
+    let after: Value = after.json().await.unwrap();
+    assert_eq!(
+        after["available-packages"],
+        json!(["acme/first", "acme/second"])
+    );
+    if let Some(since) = before_date {
+        let revalidated = revalidate(since).await.unwrap();
+        assert_eq!(revalidated.status(), StatusCode::OK);
+    }
+
+    // Once its second is over, the view is dated, and revalidation answers 304.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    let since = loop {
+        let response = get(&http, &root, Some(&token)).await;
+        if let Some(date) = last_modified_in_the_past(&response) {
+            break date;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the view never got a date"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let revalidated = revalidate(since).await.unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
 }

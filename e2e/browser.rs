@@ -319,3 +319,92 @@ async fn adding_a_package_shows_its_versions_while_the_job_runs() {
     client.close().await.unwrap();
     outcome
 }
+
+/// Signs in through the login page as `admin`.
+async fn sign_in(client: &fantoccini::Client, server: &Server, password: &str) {
+    client
+        .goto(&format!("{}/login", server.base_url))
+        .await
+        .unwrap();
+    wait_for(client, "input[name=username]")
+        .await
+        .send_keys("admin")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(client, "ul.org-list").await;
+}
+
+/// Removing a token and a credential: "Remove" in the row, then the inline confirmation
+/// (the same component on both pages); the row goes, the empty list says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_and_credentials_are_removed_after_confirming() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let token = server.admin_token(&password).await;
+    for (query, variables) in [
+        (
+            "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+            json!({}),
+        ),
+        (
+            "mutation { createToken(organization: \"acme\", description: \"CI of the shop\", access: READ) { secret } }",
+            json!({}),
+        ),
+        (
+            "mutation { createCredential(organization: \"acme\", description: \"Deploy login\", type: HTTP_BASIC, domain: \"git.example.com\", username: \"ci\", password: \"secret\") { id } }",
+            json!({}),
+        ),
+    ] {
+        let created = server.graphql(Some(&token), query, variables).await;
+        assert!(created.get("errors").is_none(), "{created}");
+    }
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        for (page, row_text, empty) in [
+            ("tokens", "CI of the shop", "No tokens yet"),
+            ("credentials", "Deploy login", "No credentials yet"),
+        ] {
+            client
+                .goto(&format!("{}/orgs/acme/{page}", server.base_url))
+                .await
+                .unwrap();
+            let row = wait_for(&client, &format!("table.{page} tbody tr")).await;
+            assert!(row.text().await.unwrap().contains(row_text));
+            row.find(Locator::Css("td.row-actions button.button-danger-outline"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let question = wait_for(&client, "tr.row-confirmation .confirm-row").await;
+            assert!(question.text().await.unwrap().contains(row_text));
+            wait_for(&client, "tr.row-confirmation button.confirm-action")
+                .await
+                .click()
+                .await
+                .unwrap();
+            let note = wait_for(&client, "p.empty-note").await;
+            assert!(note.text().await.unwrap().starts_with(empty), "{page}");
+        }
+    }
+    .await;
+    client.close().await.unwrap();
+    outcome
+}

@@ -319,3 +319,399 @@ async fn adding_a_package_shows_its_versions_while_the_job_runs() {
     client.close().await.unwrap();
     outcome
 }
+
+/// Signs in through the login page as `admin`.
+async fn sign_in(client: &fantoccini::Client, server: &Server, password: &str) {
+    client
+        .goto(&format!("{}/login", server.base_url))
+        .await
+        .unwrap();
+    wait_for(client, "input[name=username]")
+        .await
+        .send_keys("admin")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(client, "ul.org-list").await;
+}
+
+/// A zip of acme/tool at `version`, as the archive form takes it.
+fn tool_release(version: &str) -> Vec<u8> {
+    use std::io::Write;
+    let manifest = json!({ "name": "acme/tool", "version": version });
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    writer
+        .start_file("composer.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(manifest.to_string().as_bytes()).unwrap();
+    writer.finish().unwrap().into_inner()
+}
+
+/// `uploadArtifact` over the API; returns the artifact's id.
+async fn upload_artifact(server: &Server, token: &str, file_name: &str, bytes: Vec<u8>) -> String {
+    let operations = json!({
+        "query": "mutation($f: Upload!) { uploadArtifact(organization: \"acme\", file: $f) { id } }",
+        "variables": { "f": null },
+    });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.f"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+        );
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/graphql", server.base_url))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["data"]["uploadArtifact"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned()
+}
+
+/// The first cells of `table.<class>`'s rows, once there are `count` of them.
+async fn first_cells(client: &fantoccini::Client, table: &str, count: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut cells = Vec::new();
+        for row in client
+            .find_all(Locator::Css(&format!("table.{table} tbody tr")))
+            .await
+            .unwrap()
+        {
+            if let Ok(cell) = row.find(Locator::Css("td")).await {
+                cells.push(cell.text().await.unwrap_or_default());
+            }
+        }
+        if cells.len() == count {
+            return cells;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "table.{table} has {cells:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// "Edit archives" on an artifact package: an unused upload is deleted, another one is
+/// ticked, a new one is uploaded through the form, the first version is left out; saving
+/// reads the package again and its page shows exactly the chosen versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_an_artifact_package_chooses_its_archives() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let token = server.admin_token(&password).await;
+    let created = server
+        .graphql(
+            Some(&token),
+            "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+            json!({}),
+        )
+        .await;
+    assert!(created.get("errors").is_none(), "{created}");
+    let first = upload_artifact(&server, &token, "tool-1.0.0.zip", tool_release("1.0.0")).await;
+    upload_artifact(&server, &token, "tool-1.1.0.zip", tool_release("1.1.0")).await;
+    upload_artifact(&server, &token, "mistake.zip", tool_release("9.9.9")).await;
+    let job = server
+        .graphql(
+            Some(&token),
+            "mutation($ids: [ID!]!) { createArtifactPackage(organization: \"acme\", artifactIds: $ids) { id } }",
+            json!({ "ids": [first] }),
+        )
+        .await;
+    let job_id = job["data"]["createArtifactPackage"]["id"].clone();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = server
+            .graphql(
+                Some(&token),
+                "query($id: ID!) { job(id: $id) { status } }",
+                json!({ "id": job_id }),
+            )
+            .await["data"]["job"]["status"]
+            .clone();
+        if status == "SUCCESS" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{status}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The version uploaded through the browser, from disk.
+    let upload_dir = tempfile::tempdir().unwrap();
+    let new_zip = upload_dir.path().join("tool-1.2.0.zip");
+    std::fs::write(&new_zip, tool_release("1.2.0")).unwrap();
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        client
+            .goto(&format!("{}/orgs/acme/packages/acme/tool", server.base_url))
+            .await
+            .unwrap();
+        assert_eq!(
+            first_cells(&client, "artifacts", 1).await,
+            ["tool-1.0.0.zip"]
+        );
+        wait_for(&client, "button.edit-archives")
+            .await
+            .click()
+            .await
+            .unwrap();
+
+        // The unused uploads of acme/tool are offered; the mistake is deleted.
+        wait_for(&client, "li.archive-choice[data-version=\"1.1.0\"]").await;
+        wait_for(
+            &client,
+            "li.archive-choice[data-version=\"9.9.9\"] button.remove-artifact",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        wait_for(
+            &client,
+            "li.archive-choice[data-version=\"9.9.9\"] button.confirm-action",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !client
+            .find_all(Locator::Css("li.archive-choice[data-version=\"9.9.9\"]"))
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "9.9.9 was not deleted"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // 1.1.0 ticked, 1.0.0 left out, 1.2.0 uploaded here (and ticked by that).
+        wait_for(
+            &client,
+            "li.archive-choice[data-version=\"1.1.0\"] input[type=checkbox]",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        wait_for(
+            &client,
+            "li.archive-choice[data-version=\"1.0.0\"] input[type=checkbox]",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        wait_for(&client, "form.archives-form input[type=file][name=file]")
+            .await
+            .send_keys(&new_zip.display().to_string())
+            .await
+            .unwrap();
+        wait_for(
+            &client,
+            "li.archive-choice[data-version=\"1.2.0\"] input[type=checkbox]:checked",
+        )
+        .await;
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("edit-archives.png"), screenshot).unwrap();
+        wait_for(&client, "button.save-archives")
+            .await
+            .click()
+            .await
+            .unwrap();
+
+        // The job reads the new set; the page then shows exactly those versions.
+        assert_eq!(
+            first_cells(&client, "versions", 2).await,
+            ["1.2.0", "1.1.0"]
+        );
+        let files = first_cells(&client, "artifacts", 2).await;
+        assert_eq!(files, ["tool-1.1.0.zip", "tool-1.2.0.zip"]);
+        client.set_window_size(1280, 1500).await.unwrap();
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("artifact-package.png"), screenshot).unwrap();
+    }
+    .await;
+    client.close().await.unwrap();
+    let () = outcome;
+
+    // 1.0.0 is an unused upload now; the mistake is gone altogether.
+    let left = server
+        .graphql(
+            Some(&token),
+            "{ organization(urlName: \"acme\") { artifacts { nodes { version package { name } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        left["data"]["organization"]["artifacts"]["nodes"],
+        json!([
+            { "version": "1.0.0", "package": null },
+            { "version": "1.1.0", "package": { "name": "acme/tool" } },
+            { "version": "1.2.0", "package": { "name": "acme/tool" } },
+        ]),
+        "{left}"
+    );
+}
+
+/// Removing a token and a credential: "Remove" in the row, then the inline confirmation
+/// (the same component on both pages); the row goes, the empty list says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_and_credentials_are_removed_after_confirming() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let token = server.admin_token(&password).await;
+    for (query, variables) in [
+        (
+            "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+            json!({}),
+        ),
+        (
+            "mutation { createToken(organization: \"acme\", description: \"CI of the shop\", access: READ) { secret } }",
+            json!({}),
+        ),
+        (
+            "mutation { createCredential(organization: \"acme\", description: \"Deploy login\", type: HTTP_BASIC, domain: \"git.example.com\", username: \"ci\", password: \"secret\") { id } }",
+            json!({}),
+        ),
+    ] {
+        let created = server.graphql(Some(&token), query, variables).await;
+        assert!(created.get("errors").is_none(), "{created}");
+    }
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        for (page, row_text, empty) in [
+            ("tokens", "CI of the shop", "No tokens yet"),
+            ("credentials", "Deploy login", "No credentials yet"),
+        ] {
+            client
+                .goto(&format!("{}/orgs/acme/{page}", server.base_url))
+                .await
+                .unwrap();
+            let row = wait_for(&client, &format!("table.{page} tbody tr")).await;
+            assert!(row.text().await.unwrap().contains(row_text));
+            row.find(Locator::Css("td.row-actions button.button-danger-outline"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let question = wait_for(&client, "tr.row-confirmation .confirm-row").await;
+            assert!(question.text().await.unwrap().contains(row_text));
+            wait_for(&client, "tr.row-confirmation button.confirm-action")
+                .await
+                .click()
+                .await
+                .unwrap();
+            let note = wait_for(&client, "p.empty-note").await;
+            assert!(note.text().await.unwrap().starts_with(empty), "{page}");
+        }
+    }
+    .await;
+    client.close().await.unwrap();
+    outcome
+}
+
+/// On the add page, "Remove" on an uploaded archive leaves it out and deletes the upload
+/// (nothing uses it), so an abandoned choice leaves nothing behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_removed_on_the_add_page_is_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let token = server.admin_token(&password).await;
+    let created = server
+        .graphql(
+            Some(&token),
+            "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+            json!({}),
+        )
+        .await;
+    assert!(created.get("errors").is_none(), "{created}");
+    let files = tempfile::tempdir().unwrap();
+    let zip = files.path().join("tool-1.0.0.zip");
+    std::fs::write(&zip, tool_release("1.0.0")).unwrap();
+    let count = || async {
+        server
+            .graphql(
+                Some(&token),
+                "{ organization(urlName: \"acme\") { artifacts { totalCount } } }",
+                json!({}),
+            )
+            .await["data"]["organization"]["artifacts"]["totalCount"]
+            .as_i64()
+            .unwrap()
+    };
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        client
+            .goto(&format!(
+                "{}/orgs/acme/packages/new?source=archive",
+                server.base_url
+            ))
+            .await
+            .unwrap();
+        wait_for(&client, "input[type=file][name=file]")
+            .await
+            .send_keys(&zip.display().to_string())
+            .await
+            .unwrap();
+        wait_for(&client, "li.upload.upload-done .artifact-version").await;
+        assert_eq!(count().await, 1);
+        wait_for(&client, "li.upload button.upload-remove")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while count().await != 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the upload was not deleted"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            client
+                .find_all(Locator::Css("li.upload"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+    .await;
+    client.close().await.unwrap();
+    outcome
+}

@@ -340,6 +340,30 @@ pub struct AddArtifactToPackage;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
+    query_path = "src/api/queries/edit_artifact_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct EditArtifactPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_artifact.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveArtifact;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_artifacts.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct OrganizationArtifacts;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
     query_path = "src/api/queries/organization_jobs.graphql",
     response_derives = "Debug, Clone, PartialEq",
     extern_enums("JobStatus", "PackageKind")

@@ -6,6 +6,7 @@ mod layout;
 mod paging;
 mod snippet;
 mod status;
+mod table_panel;
 mod timestamp;
 
 pub use form::{
@@ -16,4 +17,5 @@ pub use layout::AppShell;
 pub use paging::{GrowingList, Page, ShowMore};
 pub use snippet::Snippet;
 pub use status::{ErrorPanel, Loading, SessionPending};
+pub use table_panel::{ConfirmRow, TablePanel};
 pub use timestamp::Timestamp;

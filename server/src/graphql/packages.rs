@@ -342,7 +342,9 @@ impl PackageMutation {
         Ok(JobView(job))
     }
 
-    /// Removes the package and its versions from the organization's repository.
+    /// Removes the package and its versions from the organization's repository. An
+    /// artifact package's uploaded archives go with it; stored files (its git mirror,
+    /// dist archives, archive files) are deleted by a job.
     async fn remove_package(
         &self,
         ctx: &Context<'_>,

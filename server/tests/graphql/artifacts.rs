@@ -11,6 +11,7 @@ both_backends!(
     bad_archives_are_refused_with_the_reason,
     the_same_archive_is_stored_once_per_organization,
     unused_archives_can_be_removed_with_their_file,
+    stored_bytes_are_never_replaced_by_others_under_their_sha1,
 );
 
 fn archive(entries: &[(&str, &str)]) -> Vec<u8> {
@@ -407,4 +408,36 @@ async fn unused_archives_can_be_removed_with_their_file(app: TestApp) {
     let back = upload(&owner, "acme", unused_bytes).await;
     assert!(back.get("errors").is_none(), "{back}");
     assert!(unused_file.exists());
+}
+
+/// Composer knows an archive by its SHA-1 (dist reference and shasum): bytes stored under
+/// one are never swapped for others (as a deliberate collision would try), and a file
+/// lost from storage comes back when the same archive is uploaded again.
+async fn stored_bytes_are_never_replaced_by_others_under_their_sha1(app: TestApp) {
+    let owner = app.user("owner").await;
+    app.organization_with_token(&owner, "acme").await;
+    let bytes = release("1.0.0");
+    let first = upload(&owner, "acme", bytes.clone()).await["data"]["uploadArtifact"].clone();
+    let file = stored_file(&app, &owner, "acme", first["sha1"].as_str().unwrap()).await;
+    // Storage now holds other bytes than the ones this SHA-1 was computed from.
+    std::fs::write(&file, b"other bytes").unwrap();
+    let refused = upload(&owner, "acme", bytes.clone()).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{refused}"
+    );
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "file");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"other bytes",
+        "left as it was"
+    );
+
+    std::fs::remove_file(&file).unwrap();
+    let again = upload(&owner, "acme", bytes.clone()).await;
+    assert_eq!(
+        again["data"]["uploadArtifact"]["id"], first["id"],
+        "{again}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), bytes);
 }

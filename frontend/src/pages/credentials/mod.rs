@@ -10,8 +10,8 @@ use crate::api::operations::{
 };
 use crate::api::{ApiError, execute};
 use crate::components::{
-    ErrorPanel, FormError, Loading, SelectField, TextAreaField, TextField, Timestamp, field_error,
-    form_error,
+    ConfirmRow, ErrorPanel, FormError, Loading, SelectField, TablePanel, TextAreaField, TextField,
+    Timestamp, field_error, form_error,
 };
 use crate::pages::organizations::CurrentOrganization;
 use crate::session::Session;
@@ -84,44 +84,21 @@ pub fn CredentialsTab() -> impl IntoView {
 #[component]
 fn CredentialTable(rows: Vec<CredentialRow>, reload: Callback<()>) -> impl IntoView {
     let open = RwSignal::new(None::<String>);
-    let count = rows.len();
     view! {
-        <section class="panel">
-            <h2>"Credentials " <span class="count">{count}</span></h2>
-            <p class="muted">
-                "Packyard reads private repositories with these. They are stored encrypted and "
-                "never shown again; pick one when adding a package."
-            </p>
-            {if rows.is_empty() {
-                view! { <p class="empty-note">"No credentials yet. Public repositories need none."</p> }
-                    .into_any()
-            } else {
-                view! {
-                    <div class="table-scroll">
-                        <table class="table credentials">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Description"</th>
-                                    <th scope="col">"Type"</th>
-                                    <th scope="col">"Domain"</th>
-                                    <th scope="col">"Added"</th>
-                                    <th scope="col">
-                                        <span class="visually-hidden">"Actions"</span>
-                                    </th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows
-                                    .into_iter()
-                                    .map(|row| view! { <CredentialRowView row open reload /> })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-                    .into_any()
-            }}
-        </section>
+        <TablePanel
+            title="Credentials"
+            count=rows.len()
+            intro="Packyard reads private repositories with these. They are stored encrypted and \
+                   never shown again; pick one when adding a package."
+            empty="No credentials yet. Public repositories need none."
+            class="credentials"
+            columns=&["Description", "Type", "Domain", "Added"]
+        >
+            {rows
+                .into_iter()
+                .map(|row| view! { <CredentialRowView row open reload /> })
+                .collect_view()}
+        </TablePanel>
     }
 }
 
@@ -151,14 +128,13 @@ fn CredentialRowView(
             }
         })
     };
-    let pending = remove.pending();
     let is_open = {
         let id = row.id.clone();
         move || open.with(|open| open.as_deref() == Some(id.as_str()))
     };
     let toggle = {
         let id = row.id.clone();
-        move || {
+        Callback::new(move |()| {
             error.set(None);
             open.update(|open| {
                 *open = if open.as_deref() == Some(id.as_str()) {
@@ -167,9 +143,8 @@ fn CredentialRowView(
                     Some(id.clone())
                 };
             });
-        }
+        })
     };
-    let cancel = toggle.clone();
     let expanded = is_open.clone();
     let description = row.description.clone();
 
@@ -192,7 +167,7 @@ fn CredentialRowView(
                     type="button"
                     class="button button-small button-danger-outline"
                     aria-expanded=move || expanded().to_string()
-                    on:click=move |_| toggle()
+                    on:click=move |_| toggle.run(())
                 >
                     "Remove"
                 </button>
@@ -201,30 +176,19 @@ fn CredentialRowView(
         <Show when=is_open>
             <tr class="row-confirmation">
                 <td colspan="5">
-                    <div class="confirm-row">
-                        <span>
-                            "Remove " <strong>{description.clone()}</strong>
-                            "? Packages read with it can no longer be updated until they get another."
-                        </span>
-                        <button
-                            type="button"
-                            class="button button-danger"
-                            disabled=move || pending.get()
-                            on:click=move |_| {
-                                error.set(None);
-                                remove.dispatch(());
-                            }
-                        >
-                            {move || if pending.get() { "Removing…" } else { "Remove credential" }}
-                        </button>
-                        <button type="button" class="button button-quiet" on:click={
-                            let cancel = cancel.clone();
-                            move |_| cancel()
-                        }>
-                            "Cancel"
-                        </button>
-                    </div>
-                    {move || error.get().map(|error| view! { <p class="form-error" role="alert">{error.message}</p> })}
+                    <ConfirmRow
+                        action_label="Remove credential"
+                        pending_label="Removing…"
+                        pending=remove.pending()
+                        error=Signal::derive(move || error.get().map(|error| error.message))
+                        on_confirm=Callback::new(move |()| {
+                            error.set(None);
+                            remove.dispatch(());
+                        })
+                        on_cancel=toggle
+                        subject=description.clone()
+                        consequence="Packages read with it can no longer be updated until they get another."
+                    />
                 </td>
             </tr>
         </Show>

@@ -1,13 +1,17 @@
 //! Zip archives of artifact packages: choosing them, uploading them (a GraphQL multipart
-//! request through [`crate::api::upload()`]) and showing them.
+//! request through [`crate::api::upload()`]), showing them and deleting unused ones.
 
 use leptos::ev::Event;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{File, HtmlInputElement};
 
-use crate::api::operations::{Upload, UploadArtifact, upload_artifact};
-use crate::api::{ApiError, upload};
+use crate::api::operations::{
+    OrganizationArtifacts, RemoveArtifact, Upload, UploadArtifact, organization_artifacts,
+    remove_artifact, upload_artifact,
+};
+use crate::api::{ApiError, execute, upload};
 use crate::components::Timestamp;
 use crate::session::Session;
 
@@ -23,7 +27,27 @@ pub(super) struct ArchiveInfo {
     pub package_name: String,
     pub version: String,
     pub created_at: String,
+    /// The package using it; `None` while it is unused (and may be deleted).
+    pub package: Option<String>,
 }
+
+/// An `ArchiveInfo` from any operation's `Artifact` selection (each has its own type).
+macro_rules! archive_info {
+    ($artifact:expr) => {{
+        let artifact = $artifact;
+        ArchiveInfo {
+            id: artifact.id,
+            file_name: artifact.file_name,
+            sha1: artifact.sha1,
+            size: artifact.size,
+            package_name: artifact.package_name,
+            version: artifact.version,
+            created_at: artifact.created_at,
+            package: artifact.package.and_then(|package| package.name),
+        }
+    }};
+}
+pub(super) use archive_info;
 
 /// `uploadArtifact`: stores `file` in the organization and reads its composer.json.
 /// The archive belongs to no package until `createArtifactPackage` or
@@ -40,16 +64,52 @@ pub(super) async fn upload_archive(
     let data = upload::<UploadArtifact>(variables, &[("variables.file", file)])
         .await
         .inspect_err(|error| session.observe(error))?;
-    let artifact = data.upload_artifact;
-    Ok(ArchiveInfo {
-        id: artifact.id,
-        file_name: artifact.file_name,
-        sha1: artifact.sha1,
-        size: artifact.size,
-        package_name: artifact.package_name,
-        version: artifact.version,
-        created_at: artifact.created_at,
-    })
+    Ok(archive_info!(data.upload_artifact))
+}
+
+/// `removeArtifact`: deletes an archive no package uses, and its file.
+pub(super) async fn remove_archive(
+    session: Session,
+    organization: String,
+    artifact_id: String,
+) -> Result<(), ApiError> {
+    let variables = remove_artifact::Variables {
+        organization,
+        artifact_id,
+    };
+    execute::<RemoveArtifact>(variables)
+        .await
+        .inspect_err(|error| session.observe(error))
+        .map(drop)
+}
+
+/// The most archives one request lists (the API's page size limit).
+const ARCHIVES_PAGE_SIZE: i64 = 100;
+
+/// Uploaded archives of `package_name` that no package uses: what an artifact package
+/// may take besides its own. Only the first page; the note says when there are more.
+pub(super) async fn load_unused_archives(
+    session: Session,
+    url_name: String,
+    package_name: String,
+) -> Result<(Vec<ArchiveInfo>, i64), ApiError> {
+    let variables = organization_artifacts::Variables {
+        url_name,
+        package_name: Some(package_name),
+        unused: Some(true),
+        first: ARCHIVES_PAGE_SIZE,
+        after: None,
+    };
+    let data = execute::<OrganizationArtifacts>(variables)
+        .await
+        .inspect_err(|error| session.observe(error))?;
+    let artifacts = data.organization.artifacts;
+    let archives = artifacts
+        .nodes
+        .into_iter()
+        .map(|artifact| archive_info!(artifact))
+        .collect();
+    Ok((archives, artifacts.total_count))
 }
 
 /// `1.4 MiB`, `820 B`: binary units, as the server's upload limit is given in MiB.
@@ -192,6 +252,79 @@ impl UploadRow {
     }
 }
 
+/// The files chosen in an archive input and what became of each: every zip is uploaded at
+/// once, one after the other (a slow link shares its bandwidth with no one).
+#[derive(Clone, Copy)]
+pub(super) struct ArchiveUploads {
+    pub rows: RwSignal<Vec<UploadRow>>,
+    next_key: StoredValue<u64>,
+}
+
+impl ArchiveUploads {
+    pub fn new() -> Self {
+        Self {
+            rows: RwSignal::new(Vec::new()),
+            next_key: StoredValue::new(0),
+        }
+    }
+
+    /// Adds a row per file and uploads the zips. `accept` sees each archive as the server
+    /// read it; its `Err` marks the row failed with that reason (the upload itself
+    /// succeeded, so the archive stays in the organization, unused).
+    pub fn send(
+        self,
+        session: Session,
+        url_name: String,
+        files: Vec<File>,
+        accept: Callback<ArchiveInfo, Result<(), String>>,
+    ) {
+        let mut to_send = Vec::new();
+        for file in files {
+            let key = self.next_key.get_value();
+            self.next_key.set_value(key + 1);
+            let row = UploadRow::new(key, &file);
+            if row.state == UploadState::Uploading {
+                to_send.push((key, file));
+            }
+            self.rows.update(|rows| rows.push(row));
+        }
+        spawn_local(async move {
+            for (key, file) in to_send {
+                let state = match upload_archive(session, url_name.clone(), &file).await {
+                    Ok(archive) => match accept.try_run(archive.clone()) {
+                        Some(Err(reason)) => UploadState::Failed(reason),
+                        _ => UploadState::Uploaded(archive),
+                    },
+                    Err(failure) => UploadState::Failed(failure.message),
+                };
+                // The page may be gone by now; then nobody needs the answer.
+                self.rows.try_update(|rows| {
+                    if let Some(row) = rows.iter_mut().find(|row| row.key == key) {
+                        row.state = state;
+                    }
+                });
+            }
+        });
+    }
+
+    /// Takes the row out of the list.
+    pub fn take(self, key: u64) -> Option<UploadRow> {
+        let mut taken = None;
+        self.rows.update(|rows| {
+            if let Some(index) = rows.iter().position(|row| row.key == key) {
+                taken = Some(rows.remove(index));
+            }
+        });
+        taken
+    }
+
+    /// Whether a file is still on its way (tracked).
+    pub fn uploading(self) -> bool {
+        self.rows
+            .with(|rows| rows.iter().any(|row| row.state == UploadState::Uploading))
+    }
+}
+
 /// One chosen file: its name and size, then the package and version the server read from
 /// it, or why it was refused. `on_remove` adds a "Remove" button.
 #[component]
@@ -250,7 +383,7 @@ pub(super) fn UploadRowView(
                             <button
                                 type="button"
                                 class="button button-small button-quiet upload-remove"
-                                title="Leave this file out (it stays uploaded, unused)"
+                                title="Leave this file out (an upload no package uses is deleted)"
                                 on:click=move |_| remove.run(key)
                             >
                                 "Remove"

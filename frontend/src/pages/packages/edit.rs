@@ -1,5 +1,6 @@
 //! Changing where a package's versions come from, on its page (owners): the repository of
-//! a VCS package, the definition of a custom one, a new archive of an artifact package.
+//! a VCS package, the definition of a custom one, the archives of an artifact package
+//! (a new one at once, or the whole set: `edit_archives.rs`).
 //! Each change starts a job that reads the package again; its progress shows in the panel
 //! and, once it is done, the page reloads (`on_done`).
 
@@ -11,17 +12,18 @@ use web_sys::File;
 use super::archives::{
     ArchiveInfo, ArchiveInput, ArchivesTable, UploadRow, UploadRowView, UploadState, upload_archive,
 };
-use super::new::{DEFINITION_EXAMPLE, DEFINITION_HINT, check_definition, definition_error};
+use super::edit_archives::EditArchivesForm;
+use super::fields::{
+    DEFINITION_EXAMPLE, DefinitionField, RepositoryFields, checked_definition, definition_error,
+    repository_input,
+};
 use super::show::LiveJob;
-use super::{load_credential_options, no_credential_option};
 use crate::api::operations::{
     AddArtifactToPackage, EditCustomPackage, EditVcsPackage, JobStatus, add_artifact_to_package,
     edit_custom_package, edit_vcs_package,
 };
 use crate::api::{ApiError, JobUpdate, execute};
-use crate::components::{
-    FormError, SelectField, TextAreaField, TextField, field_error, form_error,
-};
+use crate::components::{FormError, form_error};
 use crate::session::Session;
 
 /// A VCS package's repository URL and credential: `editVcsPackage`.
@@ -41,18 +43,6 @@ pub(super) fn EditRepositoryPanel(
     let credential = RwSignal::new(credential_id.clone().unwrap_or_default());
     let error = RwSignal::new(None::<ApiError>);
     let following = RwSignal::new(None::<String>);
-
-    let credentials = {
-        let url_name = url_name.clone();
-        LocalResource::new(move || load_credential_options(session, url_name.clone()))
-    };
-    let credential_options = Signal::derive(move || {
-        let mut options = vec![no_credential_option()];
-        if let Some(Ok(loaded)) = credentials.get() {
-            options.extend(loaded);
-        }
-        options
-    });
 
     let save = Action::new_local(
         move |(repository, credential_id): &(String, Option<String>)| {
@@ -81,11 +71,7 @@ pub(super) fn EditRepositoryPanel(
             return;
         }
         error.set(None);
-        let credential_id = credential.get_untracked();
-        save.dispatch((
-            url.get_untracked().trim().to_owned(),
-            (!credential_id.is_empty()).then_some(credential_id),
-        ));
+        save.dispatch(repository_input(url, credential));
     };
     let reset = Callback::new(move |()| {
         url.set(repository_url.clone().unwrap_or_default());
@@ -115,36 +101,8 @@ pub(super) fn EditRepositoryPanel(
             <Show when=move || open.get()>
                 <form class="edit-form" on:submit=on_submit novalidate>
                     <FormError message=form_error(error, FIELDS) />
-                    <TextField
-                        label="Repository URL"
-                        name="url"
-                        value=url
-                        error=field_error(error, "url")
-                        hint="https://…, ssh://…, git://… or git@host:path"
-                        autocomplete="off"
-                        required=true
-                    />
-                    <SelectField
-                        label="Credential"
-                        name="credentialId"
-                        value=credential
-                        options=credential_options
-                        error=field_error(error, "credentialId")
-                        hint="For private repositories: the login Packyard uses to read the source."
-                    />
-                    <div class="form-actions">
-                        <button type="submit" class="button button-primary" disabled=busy>
-                            {move || if busy() { "Saving…" } else { "Save and read again" }}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button-quiet"
-                            disabled=busy
-                            on:click=move |_| reset.run(())
-                        >
-                            "Cancel"
-                        </button>
-                    </div>
+                    <RepositoryFields url credential error with_credentials=true />
+                    <SaveOrCancel busy=Signal::derive(busy) on_cancel=reset />
                 </form>
             </Show>
             {move || {
@@ -153,6 +111,36 @@ pub(super) fn EditRepositoryPanel(
                     .map(|job_id| view! { <LiveJob job_id initial=None on_final=on_done /> })
             }}
         </section>
+    }
+}
+
+/// "Save and read again" and "Cancel", for the panels that change a package's source.
+#[component]
+pub(super) fn SaveOrCancel(
+    #[prop(into)] busy: Signal<bool>,
+    on_cancel: Callback<()>,
+    /// The submit button's class, besides `button button-primary`.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button
+                type="submit"
+                class=format!("button button-primary {class}")
+                disabled=move || busy.get()
+            >
+                {move || if busy.get() { "Saving…" } else { "Save and read again" }}
+            </button>
+            <button
+                type="button"
+                class="button button-quiet"
+                disabled=move || busy.get()
+                on:click=move |_| on_cancel.run(())
+            >
+                "Cancel"
+            </button>
+        </div>
     }
 }
 
@@ -200,14 +188,9 @@ pub(super) fn EditDefinitionPanel(
         if busy() {
             return;
         }
-        let text = definition.get_untracked();
-        match check_definition(&text) {
-            Ok(()) => {
-                error.set(None);
-                failed_job.set(None);
-                save.dispatch(text);
-            }
-            Err(message) => error.set(Some(definition_error(message))),
+        if let Some(text) = checked_definition(definition, error) {
+            failed_job.set(None);
+            save.dispatch(text);
         }
     };
     // A failed read keeps the text (the API cannot give it back) so it can be fixed and
@@ -224,6 +207,12 @@ pub(super) fn EditDefinitionPanel(
             )));
             failed_job.set(Some(job));
         }
+    });
+    let reset = Callback::new(move |()| {
+        definition.set(String::new());
+        error.set(None);
+        failed_job.set(None);
+        open.set(false);
     });
 
     view! {
@@ -252,34 +241,14 @@ pub(super) fn EditDefinitionPanel(
                         "it): paste the complete new one, e.g. from where you keep it."
                     </p>
                     <FormError message=form_error(error, FIELDS) />
-                    <TextAreaField
+                    <DefinitionField
                         label="New definition"
-                        name="definition"
                         value=definition
-                        error=field_error(error, "definition")
+                        error
                         placeholder=placeholder.clone()
-                        hint=DEFINITION_HINT
                         rows=14
-                        required=true
                     />
-                    <div class="form-actions">
-                        <button type="submit" class="button button-primary" disabled=busy>
-                            {move || if busy() { "Saving…" } else { "Save and read again" }}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button-quiet"
-                            disabled=busy
-                            on:click=move |_| {
-                                definition.set(String::new());
-                                error.set(None);
-                                failed_job.set(None);
-                                open.set(false);
-                            }
-                        >
-                            "Cancel"
-                        </button>
-                    </div>
+                    <SaveOrCancel busy=Signal::derive(busy) on_cancel=reset />
                 </form>
             </Show>
             {move || {
@@ -300,8 +269,9 @@ pub(super) fn EditDefinitionPanel(
     }
 }
 
-/// An artifact package's archives (everyone) and "Upload a new version" (owners):
-/// `uploadArtifact`, then `addArtifactToPackage`.
+/// An artifact package's archives (everyone); for owners "Upload a new version"
+/// (`uploadArtifact`, then `addArtifactToPackage`) and "Edit archives", which chooses the
+/// whole set (`editArtifactPackage`).
 #[component]
 pub(super) fn ArchivesPanel(
     url_name: String,
@@ -312,6 +282,23 @@ pub(super) fn ArchivesPanel(
 ) -> impl IntoView {
     let session = Session::expect();
     let count = archives.len();
+    let editing = RwSignal::new(false);
+    let editor = {
+        let (url_name, key, archives) = (url_name.clone(), key.clone(), archives.clone());
+        move || {
+            editing.get().then(|| {
+                view! {
+                    <EditArchivesForm
+                        url_name=url_name.clone()
+                        key=key.clone()
+                        current=archives.clone()
+                        on_cancel=Callback::new(move |()| editing.set(false))
+                        on_done
+                    />
+                }
+            })
+        }
+    };
     let current = RwSignal::new(None::<UploadRow>);
     let error = RwSignal::new(None::<ApiError>);
     let following = RwSignal::new(None::<String>);
@@ -375,13 +362,25 @@ pub(super) fn ArchivesPanel(
 
     view! {
         <section class="panel">
-            <h2>"Archives " <span class="count">{count}</span></h2>
+            <div class="panel-header">
+                <h2>"Archives " <span class="count">{count}</span></h2>
+                <Show when=move || can_manage && !editing.get() && !busy()>
+                    <button
+                        type="button"
+                        class="button edit-archives"
+                        on:click=move |_| editing.set(true)
+                    >
+                        "Edit archives"
+                    </button>
+                </Show>
+            </div>
             {if archives.is_empty() {
                 view! { <p class="muted">"No archive belongs to this package."</p> }.into_any()
             } else {
                 view! { <ArchivesTable archives /> }.into_any()
             }}
-            <Show when=move || can_manage>
+            {editor}
+            <Show when=move || can_manage && !editing.get()>
                 <div class="upload-version">
                     <ArchiveInput
                         label="Upload a new version"

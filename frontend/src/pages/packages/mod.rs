@@ -4,6 +4,8 @@
 
 mod archives;
 mod edit;
+mod edit_archives;
+mod fields;
 mod list;
 mod new;
 mod show;

@@ -14,16 +14,20 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use web_sys::File;
 
-use super::archives::{ArchiveInput, UploadRow, UploadRowView, UploadState, upload_archive};
-use super::{job_package_path, load_credential_options, new_package_path, no_credential_option};
+use super::archives::{
+    ArchiveInfo, ArchiveInput, ArchiveUploads, UploadRow, UploadRowView, UploadState,
+    remove_archive,
+};
+use super::fields::{
+    DEFINITION_EXAMPLE, DefinitionField, RepositoryFields, checked_definition, repository_input,
+};
+use super::{job_package_path, new_package_path};
 use crate::api::operations::{
     CreateArtifactPackage, CreateCustomPackage, CreateVcsPackage, JobStatus,
     create_artifact_package, create_custom_package, create_vcs_package,
 };
-use crate::api::{ApiError, ErrorCode, JobWatch, execute};
-use crate::components::{
-    FormError, JobProgress, SelectField, TextAreaField, TextField, field_error, form_error,
-};
+use crate::api::{ApiError, JobWatch, execute};
+use crate::components::{FormError, JobProgress, field_error, form_error};
 use crate::pages::organizations::{CurrentOrganization, organization_path};
 use crate::session::Session;
 use crate::timer::sleep;
@@ -182,52 +186,27 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     let credential = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
 
-    // Credentials are for owners; members never see this form work anyway.
-    let credentials = {
-        let url_name = url_name.clone();
-        LocalResource::new(move || {
-            let url_name = url_name.clone();
+    let create = Action::new_local(
+        move |(repository, credential_id): &(String, Option<String>)| {
+            let variables = create_vcs_package::Variables {
+                organization: url_name.clone(),
+                url: repository.clone(),
+                credential_id: credential_id.clone(),
+            };
             async move {
-                if organization.can_manage() {
-                    load_credential_options(session, url_name).await
-                } else {
-                    Ok(Vec::new())
-                }
-            }
-        })
-    };
-    let credential_options = Signal::derive(move || {
-        let mut options = vec![no_credential_option()];
-        if let Some(Ok(loaded)) = credentials.get() {
-            options.extend(loaded);
-        }
-        options
-    });
-
-    let create = {
-        let url_name = url_name.clone();
-        Action::new_local(
-            move |(repository, credential_id): &(String, Option<String>)| {
-                let variables = create_vcs_package::Variables {
-                    organization: url_name.clone(),
-                    url: repository.clone(),
-                    credential_id: credential_id.clone(),
-                };
-                async move {
-                    match execute::<CreateVcsPackage>(variables).await {
-                        Ok(data) => started.set(Some(StartedJob {
-                            id: data.create_vcs_package.id,
-                            source: Source::Git,
-                        })),
-                        Err(failure) => {
-                            session.observe(&failure);
-                            error.set(Some(failure));
-                        }
+                match execute::<CreateVcsPackage>(variables).await {
+                    Ok(data) => started.set(Some(StartedJob {
+                        id: data.create_vcs_package.id,
+                        source: Source::Git,
+                    })),
+                    Err(failure) => {
+                        session.observe(&failure);
+                        error.set(Some(failure));
                     }
                 }
-            },
-        )
-    };
+            }
+        },
+    );
     let pending = create.pending();
     let busy = move || pending.get() || started.with(Option::is_some);
 
@@ -237,14 +216,9 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
             return;
         }
         error.set(None);
-        let credential_id = credential.get_untracked();
-        create.dispatch((
-            url.get_untracked().trim().to_owned(),
-            (!credential_id.is_empty()).then_some(credential_id),
-        ));
+        create.dispatch(repository_input(url, credential));
     };
 
-    let credentials_href = format!("{}/credentials", organization_path(&url_name));
     view! {
         <form class="panel form-panel" on:submit=on_submit novalidate>
             <p class="muted">
@@ -252,30 +226,17 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
                 " at every tag and branch; each becomes a version Composer can install."
             </p>
             <FormError message=form_error(error, FIELDS) />
-            <TextField
-                label="Repository URL"
-                name="url"
-                value=url
-                error=field_error(error, "url")
+            // Credentials are for owners; members never see this form work anyway.
+            <RepositoryFields
+                url
+                credential
+                error
+                with_credentials=Signal::derive(move || organization.can_manage())
+                credential_label="Credential (optional)"
                 placeholder="https://github.com/acme/lib.git"
-                hint="https://…, ssh://…, git://… or git@host:path"
-                autocomplete="off"
-                required=true
                 autofocus=true
+                add_credential_link=true
             />
-            <Show when=move || organization.can_manage()>
-                <SelectField
-                    label="Credential (optional)"
-                    name="credentialId"
-                    value=credential
-                    options=credential_options
-                    error=field_error(error, "credentialId")
-                    hint="For private repositories: the login Packyard uses to read the source."
-                />
-                <p class="field-hint field-hint-after">
-                    <A href=credentials_href.clone()>"Add a credential"</A>
-                </p>
-            </Show>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=busy>
                     {move || if pending.get() { "Adding…" } else { "Add package" }}
@@ -283,51 +244,6 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
                 <CancelLink />
             </div>
         </form>
-    }
-}
-
-/// What the definition textarea shows while empty, and what "Insert example" puts in.
-pub(super) const DEFINITION_EXAMPLE: &str = r#"{
-  "name": "acme/legacy-sdk",
-  "version": "1.2.0",
-  "description": "The vendor's SDK, published as a zip",
-  "dist": {
-    "type": "zip",
-    "url": "https://downloads.example.com/legacy-sdk-1.2.0.zip"
-  },
-  "require": {
-    "php": ">=8.1"
-  }
-}"#;
-
-/// The definition's hint: the three shapes the server takes.
-pub(super) const DEFINITION_HINT: &str = "One version object, a list of them, or a Composer \
-    repository {\"type\": \"package\", \"package\": […]}. Each version needs name, version, \
-    and dist (type, url) or source (type, url, reference).";
-
-/// The check made before sending: the server parses the definition again and names the
-/// version at fault; this only catches text that is not JSON, or not an object or list.
-pub(super) fn check_definition(text: &str) -> Result<(), String> {
-    if text.trim().is_empty() {
-        return Err("Paste the package's definition (JSON).".to_owned());
-    }
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(_) | serde_json::Value::Array(_)) => Ok(()),
-        Ok(_) => Err(
-            "Expected a JSON object (a version, or a repository of type package) or a list \
-             of versions."
-                .to_owned(),
-        ),
-        Err(error) => Err(format!("This is not valid JSON: {error}.")),
-    }
-}
-
-/// A client-side complaint about the `definition` input, shown like the server's.
-pub(super) fn definition_error(message: String) -> ApiError {
-    ApiError {
-        code: ErrorCode::BadUserInput,
-        message,
-        field: Some("definition".to_owned()),
     }
 }
 
@@ -366,13 +282,8 @@ fn CustomForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
         if busy() {
             return;
         }
-        let text = definition.get_untracked();
-        match check_definition(&text) {
-            Ok(()) => {
-                error.set(None);
-                create.dispatch(text);
-            }
-            Err(message) => error.set(Some(definition_error(message))),
+        if let Some(text) = checked_definition(definition, error) {
+            create.dispatch(text);
         }
     };
 
@@ -384,15 +295,12 @@ fn CustomForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
                 " repository would. Packyard serves exactly these versions."
             </p>
             <FormError message=form_error(error, FIELDS) />
-            <TextAreaField
+            <DefinitionField
                 label="Package definition"
-                name="definition"
                 value=definition
-                error=field_error(error, "definition")
+                error
                 placeholder=DEFINITION_EXAMPLE
-                hint=DEFINITION_HINT
                 rows=16
-                required=true
             />
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=busy>
@@ -449,46 +357,42 @@ fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     const FIELDS: &[&str] = &["file", "artifactIds"];
     let session = Session::expect();
     let url_name = CurrentOrganization::expect().url_name();
-    let uploads = RwSignal::new(Vec::<UploadRow>::new());
-    let next_key = StoredValue::new(0_u64);
+    let archives = ArchiveUploads::new();
+    let uploads = archives.rows;
     let error = RwSignal::new(None::<ApiError>);
 
     let on_files = {
         let url_name = url_name.clone();
         Callback::new(move |files: Vec<File>| {
             error.set(None);
-            let mut to_send = Vec::new();
-            for file in files {
-                let key = next_key.get_value();
-                next_key.set_value(key + 1);
-                let row = UploadRow::new(key, &file);
-                if row.state == UploadState::Uploading {
-                    to_send.push((key, file));
-                }
-                uploads.update(|rows| rows.push(row));
-            }
-            let url_name = url_name.clone();
-            // One file after the other: a slow link shares its bandwidth with no one.
-            spawn_local(async move {
-                for (key, file) in to_send {
-                    let state = match upload_archive(session, url_name.clone(), &file).await {
-                        Ok(archive) => UploadState::Uploaded(archive),
-                        Err(failure) => UploadState::Failed(failure.message),
-                    };
-                    // The page may be gone by now; then nobody needs the answer.
-                    uploads.try_update(|rows| {
-                        if let Some(row) = rows.iter_mut().find(|row| row.key == key) {
-                            row.state = state;
-                        }
-                    });
-                }
-            });
+            archives.send(
+                session,
+                url_name.clone(),
+                files,
+                Callback::new(|_: ArchiveInfo| Ok(())),
+            );
         })
     };
-    let on_remove = Callback::new(move |key: u64| {
-        error.set(None);
-        uploads.update(|rows| rows.retain(|row| row.key != key));
-    });
+    // "Remove" leaves the file out, and deletes what it uploaded unless a package uses
+    // it (the same bytes may have been an archive of a package already).
+    let on_remove = {
+        let url_name = url_name.clone();
+        Callback::new(move |key: u64| {
+            error.set(None);
+            let Some(row) = archives.take(key) else {
+                return;
+            };
+            if let UploadState::Uploaded(archive) = row.state
+                && archive.package.is_none()
+            {
+                let url_name = url_name.clone();
+                spawn_local(async move {
+                    // Not deleted (a package took it meanwhile): it stays, unused or used.
+                    let _ = remove_archive(session, url_name, archive.id).await;
+                });
+            }
+        })
+    };
 
     let create = Action::new_local(move |ids: &Vec<String>| {
         let variables = create_artifact_package::Variables {
@@ -511,8 +415,7 @@ fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     let pending = create.pending();
     let busy = move || pending.get() || started.with(Option::is_some);
 
-    let uploading =
-        move || uploads.with(|rows| rows.iter().any(|row| row.state == UploadState::Uploading));
+    let uploading = move || archives.uploading();
     let ready: Memo<Vec<(String, String, String)>> = Memo::new(move |_| {
         uploads.with(|rows| {
             rows.iter()

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::archives::ArchiveInfo;
+use super::archives::{ArchiveInfo, archive_info};
 use super::edit::{ArchivesPanel, EditDefinitionPanel, EditRepositoryPanel};
 use super::{display_name, job_package_path, package_path};
 use crate::api::operations::{
@@ -138,15 +138,7 @@ async fn load_package(
         archives: package
             .artifacts
             .into_iter()
-            .map(|artifact| ArchiveInfo {
-                id: artifact.id,
-                file_name: artifact.file_name,
-                sha1: artifact.sha1,
-                size: artifact.size,
-                package_name: artifact.package_name,
-                version: artifact.version,
-                created_at: artifact.created_at,
-            })
+            .map(|artifact| archive_info!(artifact))
             .collect(),
         dependents: package
             .dependents
@@ -684,7 +676,11 @@ fn RemovePanel(url_name: String, key: String, kind: PackageKind) -> impl IntoVie
             <p class="muted">
                 "Removes the package and all its versions from the organization's Composer "
                 "repository. Projects that require it can no longer install it. "
-                {(kind == PackageKind::Vcs).then_some("The git repository itself is not touched.")}
+                {match kind {
+                    PackageKind::Vcs => "The git repository itself is not touched.",
+                    PackageKind::Artifact => "Its uploaded archives are deleted with it.",
+                    _ => "",
+                }}
             </p>
             {move || {
                 error.get().map(|error| view! { <p class="form-error form-error-banner" role="alert">{error.message}</p> })

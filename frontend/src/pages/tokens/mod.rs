@@ -10,8 +10,8 @@ use crate::api::operations::{
 };
 use crate::api::{ApiError, execute};
 use crate::components::{
-    ErrorPanel, FormError, Loading, Snippet, TextField, Timestamp, TypedConfirmation, field_error,
-    form_error,
+    ConfirmRow, ErrorPanel, FormError, Loading, Snippet, TablePanel, TextField, Timestamp,
+    TypedConfirmation, field_error, form_error,
 };
 use crate::pages::organizations::{CurrentOrganization, OrganizationInfo};
 use crate::session::Session;
@@ -181,44 +181,21 @@ fn TokenTable(
 ) -> impl IntoView {
     // At most one row asks for a confirmation at a time.
     let open = RwSignal::new(None::<(String, RowAction)>);
-    let count = rows.len();
     view! {
-        <section class="panel">
-            <h2>"Tokens " <span class="count">{count}</span></h2>
-            <p class="muted">
-                "Composer authenticates to this organization's repository with these. "
-                "Read tokens install packages; update tokens may also trigger package updates."
-            </p>
-            {if rows.is_empty() {
-                view! { <p class="empty-note">"No tokens yet. Create one below."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-scroll">
-                        <table class="table tokens">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Description"</th>
-                                    <th scope="col">"Access"</th>
-                                    <th scope="col">"Token"</th>
-                                    <th scope="col">"Last used"</th>
-                                    <th scope="col">"Expires"</th>
-                                    <th scope="col">
-                                        <span class="visually-hidden">"Actions"</span>
-                                    </th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows
-                                    .into_iter()
-                                    .map(|row| view! { <TokenRowView row open on_secret reload /> })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-                    .into_any()
-            }}
-        </section>
+        <TablePanel
+            title="Tokens"
+            count=rows.len()
+            intro="Composer authenticates to this organization's repository with these. Read \
+                   tokens install packages; update tokens may also trigger package updates."
+            empty="No tokens yet. Create one below."
+            class="tokens"
+            columns=&["Description", "Access", "Token", "Last used", "Expires"]
+        >
+            {rows
+                .into_iter()
+                .map(|row| view! { <TokenRowView row open on_secret reload /> })
+                .collect_view()}
+        </TablePanel>
     }
 }
 
@@ -381,45 +358,36 @@ fn TokenRowView(
                             }
                             on_cancel=Callback::new(move |()| cancel(RowAction::Regenerate))
                         />
+                        {move || {
+                            error
+                                .get()
+                                .map(|error| view! { <p class="form-error" role="alert">{error.message}</p> })
+                        }}
                     }
                         .into_any()
                 }
                 RowAction::Remove => {
                     view! {
-                        <div class="confirm-row">
-                            <span>
-                                "Remove " <strong>{description.clone()}</strong>
-                                "? Projects using it can no longer install packages."
-                            </span>
-                            <button
-                                type="button"
-                                class="button button-danger"
-                                disabled=move || remove_pending.get()
-                                on:click=move |_| {
-                                    error.set(None);
-                                    remove.dispatch(());
-                                }
-                            >
-                                {move || if remove_pending.get() { "Removing…" } else { "Remove token" }}
-                            </button>
-                            <button
-                                type="button"
-                                class="button button-quiet"
-                                on:click=move |_| cancel(RowAction::Remove)
-                            >
-                                "Cancel"
-                            </button>
-                        </div>
+                        <ConfirmRow
+                            action_label="Remove token"
+                            pending_label="Removing…"
+                            pending=remove_pending
+                            error=Signal::derive(move || error.get().map(|error| error.message))
+                            on_confirm=Callback::new(move |()| {
+                                error.set(None);
+                                remove.dispatch(());
+                            })
+                            on_cancel=Callback::new(move |()| cancel(RowAction::Remove))
+                            subject=description.clone()
+                            consequence="Projects using it can no longer install packages."
+                        />
                     }
                         .into_any()
                 }
             };
             Some(view! {
                 <tr class="row-confirmation">
-                    <td colspan="6">
-                        {confirmation}
-                        {move || error.get().map(|error| view! { <p class="form-error" role="alert">{error.message}</p> })}
-                    </td>
+                    <td colspan="6">{confirmation}</td>
                 </tr>
             })
         }}

@@ -70,6 +70,20 @@ impl OrganizationView {
         }
     }
 
+    /// The teams you are in here.
+    async fn viewer_teams(&self, ctx: &Context<'_>) -> Result<Vec<TeamView>> {
+        if self.0.team_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = state(ctx).db.get().await?;
+        let teams = teams::list(&mut conn, &self.0).await?;
+        Ok(teams
+            .into_iter()
+            .filter(|team| self.0.team_ids.contains(&team.id))
+            .map(TeamView)
+            .collect())
+    }
+
     /// Members with their teams.
     async fn members(
         &self,

@@ -8,7 +8,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use anyhow::Context as _;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -37,7 +36,15 @@ struct ScannedVersion {
 
 pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
     let state = &context.state;
-    let (package, organization) = load(context, package_id).await?;
+    let Some((package, organization)) = load(context, package_id).await? else {
+        // Removed after the job was queued: there is nothing left to read.
+        context
+            .log(&format!(
+                "package #{package_id} no longer exists: nothing to do"
+            ))
+            .await?;
+        return Ok(());
+    };
     if package.kind == "custom" {
         return publish_custom(context, &package, &organization).await;
     }
@@ -404,6 +411,12 @@ async fn publish(
             Ok(())
         }
         Err(Error::Conflict { message, .. }) => Err(PermanentFailure(message).into()),
+        Err(Error::NotFound(_)) => {
+            context
+                .log("the package was removed while it was read: nothing was published")
+                .await?;
+            Ok(())
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -425,7 +438,10 @@ fn describe(git_ref: &GitRef) -> String {
     }
 }
 
-async fn load(context: &JobContext, package_id: i64) -> anyhow::Result<(Package, Organization)> {
+async fn load(
+    context: &JobContext,
+    package_id: i64,
+) -> anyhow::Result<Option<(Package, Organization)>> {
     let mut conn = context.state.db.get().await?;
     let found: Option<(Package, Organization)> = db_run!(conn: {
         packages::table
@@ -436,7 +452,7 @@ async fn load(context: &JobContext, package_id: i64) -> anyhow::Result<(Package,
             .await
             .optional()?
     });
-    found.with_context(|| format!("package #{package_id} no longer exists"))
+    Ok(found)
 }
 
 async fn stored_versions(
@@ -685,6 +701,20 @@ async fn save(
 ) -> crate::error::Result<usize> {
     let package_id = package.id;
     let organization_id = organization.id;
+    // The package may have been removed while its source was read, and on SQLite its id
+    // handed to a new package: publish only onto the very row that was read.
+    let created_at = package.created_at;
+    let unchanged: i64 = db_run!(conn: {
+        packages::table
+            .filter(packages::id.eq(package_id))
+            .filter(packages::created_at.eq(created_at))
+            .count()
+            .get_result(conn)
+            .await?
+    });
+    if unchanged == 0 {
+        return Err(Error::NotFound("package"));
+    }
     let taken: i64 = db_run!(conn: {
         packages::table
             .filter(packages::organization_id.eq(organization_id))
@@ -762,4 +792,86 @@ async fn save(
     });
     publish::publish_package(conn, urls, organization, package_name, &versions).await?;
     Ok(versions.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::rows::{NewOrganization, NewPackage};
+    use crate::db::{DatabaseUrl, Db};
+
+    fn new_package<'a>(
+        organization_id: i64,
+        name: &'a str,
+        at: chrono::NaiveDateTime,
+    ) -> NewPackage<'a> {
+        NewPackage {
+            organization_id,
+            name: Some(name),
+            kind: "custom",
+            repository_url: None,
+            credential_id: None,
+            definition: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    /// SQLite gives the id of a removed package to the next one; a job that read the
+    /// removed package must not publish onto its successor.
+    #[tokio::test]
+    async fn a_removed_package_is_not_published_onto_a_successor_with_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&DatabaseUrl::Sqlite(dir.path().join("t.db")), 2)
+            .await
+            .unwrap();
+        let mut conn = db.get().await.unwrap();
+        let now = db::now();
+        let organization = db_run!(conn: {
+            diesel::insert_into(organizations::table)
+                .values(&NewOrganization { name: "Acme", url_name: "acme", created_at: now, parent_id: None })
+                .returning(Organization::as_returning())
+                .get_result(conn)
+                .await
+                .unwrap()
+        });
+        let read = crate::domain::packages::insert(
+            &mut conn,
+            &new_package(organization.id, "acme/old", now),
+        )
+        .await
+        .unwrap();
+        db_run!(conn: {
+            diesel::delete(packages::table.find(read.id)).execute(conn).await.unwrap();
+        });
+        let later = now + chrono::TimeDelta::seconds(1);
+        let successor = crate::domain::packages::insert(
+            &mut conn,
+            &new_package(organization.id, "acme/new", later),
+        )
+        .await
+        .unwrap();
+        assert_eq!(successor.id, read.id, "SQLite reuses the id");
+
+        let urls = RepositoryUrls {
+            public_url: "http://localhost".into(),
+        };
+        let outcome = save(
+            &mut conn,
+            &urls,
+            &organization,
+            &read,
+            "acme/old",
+            Vec::new(),
+            None,
+            HashSet::new(),
+            None,
+        )
+        .await;
+        assert!(matches!(outcome, Err(Error::NotFound(_))), "{outcome:?}");
+        let name: Option<String> = db_run!(conn: {
+            packages::table.find(successor.id).select(packages::name).first(conn).await.unwrap()
+        });
+        assert_eq!(name.as_deref(), Some("acme/new"));
+    }
 }

@@ -141,6 +141,11 @@ const ROWS: &[Row] = &[
         "ORG composerRepository { url } } }",
     ),
     row(
+        "Organization.viewerTeams",
+        SEES_ORGANIZATION,
+        "ORG viewerTeams { name } } }",
+    ),
+    row(
         "Organization.members",
         MEMBERS_ONLY,
         "ORG members { nodes { user { id } teams { id } } } } }",

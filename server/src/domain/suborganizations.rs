@@ -8,13 +8,14 @@ use diesel_async::RunQueryDsl;
 use crate::auth::Actor;
 use crate::composer::access_cache::Invalidation;
 use crate::db::rows::{NewOrganization, Organization, Team};
-use crate::db::schema::{organizations, suborganization_teams, teams};
+use crate::db::schema::{artifacts, organizations, packages, suborganization_teams, teams};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::domain::access::{self, Access, Permission, SuborganizationPermission};
 use crate::domain::organizations::{slugify, validate_url_name};
 use crate::error::{Error, Result};
-use crate::jobs::Jobs;
+use crate::jobs::queue::{self, Enqueue};
+use crate::jobs::{JobPayload, Jobs};
 
 /// The suborganization's own name: the part of its `url_name` after the parent's.
 pub fn short_url_name(suborganization: &Organization) -> &str {
@@ -100,19 +101,55 @@ pub async fn remove(
     organization_url_name: &str,
     suborganization: &str,
 ) -> Result<()> {
-    let removed_id = db
+    let (removed_id, deletions) = db
         .transaction(async |conn| {
             let scope =
                 access::resolve(conn, actor, organization_url_name, Some(suborganization)).await?;
             scope.require_user()?;
             scope.require_owner()?;
             let id = scope.organization.id;
+            let (package_ids, artifact_sha1s): (Vec<i64>, Vec<String>) = db_run!(conn: {
+                let package_ids = packages::table
+                    .filter(packages::organization_id.eq(id))
+                    .select(packages::id)
+                    .load(conn)
+                    .await?;
+                let artifact_sha1s = artifacts::table
+                    .filter(artifacts::organization_id.eq(id))
+                    .select(artifacts::sha1)
+                    .load(conn)
+                    .await?;
+                (package_ids, artifact_sha1s)
+            });
             db_run!(conn: {
                 diesel::delete(organizations::table.find(id)).execute(conn).await?;
             });
-            Ok(id)
+            // Its mirrors, dists and uploads go in jobs of the parent (the
+            // suborganization's own jobs go with it).
+            let mut deletions = Vec::new();
+            let mut batches: Vec<(Option<i64>, Vec<String>)> = package_ids
+                .into_iter()
+                .map(|package_id| (Some(package_id), Vec::new()))
+                .collect();
+            if !artifact_sha1s.is_empty() {
+                batches.push((None, artifact_sha1s));
+            }
+            for (package_id, artifact_sha1s) in batches {
+                let mut request = Enqueue::new(JobPayload::DeleteFiles {
+                    organization_id: id,
+                    package_id,
+                    artifact_sha1s,
+                });
+                request.organization_id = Some(scope.root.id);
+                request.created_by = actor.user_id();
+                deletions.push(queue::enqueue(conn, request).await?);
+            }
+            Ok((id, deletions))
         })
         .await?;
+    for job in &deletions {
+        jobs_handle.enqueued(db, job).await?;
+    }
     jobs_handle.invalidate(db, Invalidation::Tokens).await?;
     jobs_handle
         .invalidate(

@@ -15,6 +15,7 @@ both_backends!(
     removing_a_package_deletes_its_mirror_and_dists_and_nothing_else,
     an_artifact_package_takes_its_archives_unless_they_were_uploaded_again,
     a_package_that_got_the_removed_ones_id_keeps_its_files,
+    removing_a_suborganization_deletes_its_packages_files,
 );
 
 const CREATE: &str =
@@ -338,4 +339,48 @@ async fn set_run_at(app: &TestApp, job_id: i64, at: chrono::NaiveDateTime) {
             .await
             .unwrap();
     });
+}
+
+async fn removing_a_suborganization_deletes_its_packages_files(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let owner = app.user("owner").await;
+    app.organization_with_token(&owner, "acme").await;
+    owner
+        .graphql(
+            "mutation { createSuborganization(organization: \"acme\", name: \"web\") { id } }",
+            json!({}),
+        )
+        .await
+        .data();
+    let repo = library(dir.path(), "acme/site");
+    let job_id = owner
+        .graphql(
+            "mutation($u: String!) { createVcsPackage(organization: \"acme\", suborganization: \"web\", url: $u) { id package { id } } }",
+            json!({ "u": repo.url() }),
+        )
+        .await
+        .data()["createVcsPackage"]
+        .clone();
+    assert_eq!(
+        app.wait_for_job(&owner, &job_id["id"]).await["status"],
+        "SUCCESS"
+    );
+    let id = job_id["package"]["id"].as_str().unwrap().to_owned();
+    assert!(mirror(&app, &id).join("objects").is_dir());
+    assert!(file_count(&dists(&app, &id)) > 0);
+
+    owner
+        .graphql(
+            "mutation { removeSuborganization(organization: \"acme\", suborganization: \"web\") }",
+            json!({}),
+        )
+        .await
+        .data();
+    // The files go in a job of the parent organization.
+    let deletion = newest_job(&owner).await;
+    assert_eq!(deletion["kind"], "delete_files", "{deletion}");
+    let finished = app.wait_for_job(&owner, &deletion["id"]).await;
+    assert_eq!(finished["status"], "SUCCESS", "{finished}");
+    assert!(!mirror(&app, &id).exists(), "{finished}");
+    assert_eq!(file_count(&dists(&app, &id)), 0);
 }

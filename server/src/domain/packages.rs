@@ -532,6 +532,25 @@ pub async fn versions(conn: &mut DbConn, package: &Package) -> Result<Vec<Packag
 }
 
 /// Packages of the same organization that require this one in any version.
+/// Of `found`, the packages the actor sees: lists reached through another object (a
+/// package's dependents, a team's packages) must not name packages the actor's teams do
+/// not have.
+pub async fn visible_to(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_id: i64,
+    found: Vec<Package>,
+) -> Result<Vec<Package>> {
+    let scope = access::resolve_by_id(conn, actor, organization_id).await?;
+    let mut visible = Vec::with_capacity(found.len());
+    for package in found {
+        if scope.can_read_package(conn, package.id).await? {
+            visible.push(package);
+        }
+    }
+    Ok(visible)
+}
+
 pub async fn dependents(conn: &mut DbConn, package: &Package) -> Result<Vec<Package>> {
     let Some(name) = package.name.clone() else {
         return Ok(Vec::new());

@@ -111,14 +111,13 @@ impl PackageView {
             .collect())
     }
 
-    /// Packages of the organization that require this one.
+    /// Packages of the organization that require this one (those you see).
     async fn dependents(&self, ctx: &Context<'_>) -> Result<Vec<PackageView>> {
         let mut conn = state(ctx).db.get().await?;
-        Ok(packages::dependents(&mut conn, &self.0)
-            .await?
-            .into_iter()
-            .map(PackageView)
-            .collect())
+        let found = packages::dependents(&mut conn, &self.0).await?;
+        let visible =
+            packages::visible_to(&mut conn, actor(ctx), self.0.organization_id, found).await?;
+        Ok(visible.into_iter().map(PackageView).collect())
     }
 
     /// The most recent job that read this package's source.

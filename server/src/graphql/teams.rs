@@ -6,7 +6,7 @@ use super::users::UserView;
 use super::{actor, parse_id, state};
 use crate::db::rows;
 use crate::domain::access::TeamPermissions;
-use crate::domain::teams;
+use crate::domain::{packages, teams};
 use crate::error::Error;
 
 /// What a team's members may do besides seeing the team's packages.
@@ -103,11 +103,13 @@ impl TeamView {
         Ok(members.into_iter().map(UserView).collect())
     }
 
-    /// Packages granted to the team one by one.
+    /// Packages granted to the team one by one (those you see).
     async fn packages(&self, ctx: &Context<'_>) -> Result<Vec<PackageView>> {
         let mut conn = state(ctx).db.get().await?;
-        let packages = teams::packages(&mut conn, &self.0).await?;
-        Ok(packages.into_iter().map(PackageView).collect())
+        let found = teams::packages(&mut conn, &self.0).await?;
+        let visible =
+            packages::visible_to(&mut conn, actor(ctx), self.0.organization_id, found).await?;
+        Ok(visible.into_iter().map(PackageView).collect())
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

@@ -11,6 +11,7 @@ both_backends!(
     the_owners_team_keeps_its_rights_and_a_member,
     members_join_by_invitation_and_leave_at_once,
     packages_added_by_members_reach_their_teams,
+    lists_reached_through_other_objects_name_only_visible_packages,
 );
 
 fn definition(name: &str) -> String {
@@ -465,4 +466,49 @@ async fn packages_added_by_members_reach_their_teams(app: TestApp) {
         .await
         .data();
     assert!(visible_packages(&owner).await.is_empty());
+}
+
+async fn lists_reached_through_other_objects_name_only_visible_packages(app: TestApp) {
+    let owner = app.user("owner").await;
+    app.organization_with_token(&owner, "acme").await;
+    add_package(&app, &owner, "acme/lib").await;
+    let app_definition = json!({ "name": "acme/app", "version": "1.0.0", "require": { "acme/lib": "^1.0" },
+        "dist": { "type": "zip", "url": "https://example.com/app.zip" } });
+    let job = owner
+        .graphql(
+            "mutation($d: String!) { createCustomPackage(organization: \"acme\", definition: $d) { id } }",
+            json!({ "d": app_definition.to_string() }),
+        )
+        .await
+        .data()["createCustomPackage"]["id"]
+        .clone();
+    assert_eq!(app.wait_for_job(&owner, &job).await["status"], "SUCCESS");
+    let readers = create_team(&owner, "Readers", 0).await;
+    let apps = create_team(&owner, "Apps", 0).await;
+    for (team, package) in [(&readers, "acme/lib"), (&apps, "acme/app")] {
+        owner
+            .graphql(
+                "mutation($t: ID!, $p: String!) { addTeamPackages(teamId: $t, packages: [$p]) { name } }",
+                json!({ "t": team, "p": package }),
+            )
+            .await
+            .data();
+    }
+    let (reader, _) = join(&app, &owner, "reader", &[&readers]).await;
+    let query = "{ organization(urlName: \"acme\") { package(name: \"acme/lib\") { dependents { name } } teams { name packages { name } } } }";
+    let owner_view = owner.graphql(query, json!({})).await;
+    assert_eq!(
+        owner_view.data()["organization"]["package"]["dependents"],
+        json!([{ "name": "acme/app" }])
+    );
+    let reader_view = reader.graphql(query, json!({})).await;
+    let organization = &reader_view.data()["organization"];
+    assert_eq!(organization["package"]["dependents"], json!([]));
+    let apps_team = organization["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|team| team["name"] == "Apps")
+        .unwrap();
+    assert_eq!(apps_team["packages"], json!([]));
 }

@@ -352,7 +352,7 @@ fn TokenRowView(
                             action_label="Regenerate secret"
                             pending_label="Regenerating…"
                             pending=regenerate.pending()
-                            on_confirm=move || {
+                            on_confirm=move |_| {
                                 error.set(None);
                                 regenerate.dispatch(());
                             }

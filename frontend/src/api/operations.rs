@@ -480,3 +480,91 @@ pub struct CreateCredential;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct RemoveCredential;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct OrganizationTeams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/team_page.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct TeamPage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/edit_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct EditTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/add_team_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AddTeamMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_team_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveTeamMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/add_team_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AddTeamPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_team_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveTeamPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/grant_team_access_to_all_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct GrantTeamAccessToAllPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/revoke_team_access_to_all_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RevokeTeamAccessToAllPackages;

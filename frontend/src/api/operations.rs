@@ -568,3 +568,51 @@ pub struct GrantTeamAccessToAllPackages;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct RevokeTeamAccessToAllPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_invitations.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct OrganizationInvitations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/invite_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct InviteMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/viewer_invitations.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ViewerInvitations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/accept_invitation.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AcceptInvitation;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_invitation.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveInvitation;

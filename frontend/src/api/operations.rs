@@ -484,6 +484,40 @@ pub struct RemoveCredential;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_tokens.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("TokenAccess")
+)]
+pub struct SuborganizationTokens;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_suborganization_token.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("TokenAccess")
+)]
+pub struct CreateSuborganizationToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/regenerate_suborganization_token.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RegenerateSuborganizationToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_suborganization_token.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveSuborganizationToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
     query_path = "src/api/queries/organization_teams.graphql",
     response_derives = "Debug, Clone, PartialEq"
 )]

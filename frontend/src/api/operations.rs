@@ -213,6 +213,54 @@ impl CredentialType {
     }
 }
 
+/// `SuborganizationPermission`: what a team of the parent may do in a suborganization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SuborganizationPermission {
+    Owner,
+    View,
+    /// Received only; never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+impl SuborganizationPermission {
+    /// The ones a team can be given, in the order a `<select>` offers them.
+    pub const ALL: [Self; 2] = [Self::View, Self::Owner];
+
+    /// The schema's name, used as the `<select>` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "OWNER",
+            Self::View => "VIEW",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    pub fn from_str(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|permission| permission.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::View => "View",
+            Self::Unknown => "Other",
+        }
+    }
+
+    /// What it lets the team's members do, as the schema says.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Owner => "manage it: packages, tokens, its teams",
+            Self::View => "see its packages",
+            Self::Unknown => "a permission this dashboard does not know",
+        }
+    }
+}
+
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
@@ -650,3 +698,71 @@ pub struct AcceptInvitation;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct RemoveInvitation;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_suborganizations.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct OrganizationSuborganizations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_page.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "PackageKind")
+)]
+pub struct SuborganizationPage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("SuborganizationPermission")
+)]
+pub struct SuborganizationTeams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "PackageKind")
+)]
+pub struct SuborganizationPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_suborganization.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateSuborganization;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_suborganization.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveSuborganization;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/add_or_edit_suborganization_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("SuborganizationPermission")
+)]
+pub struct AddOrEditSuborganizationTeams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_suborganization_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveSuborganizationTeam;

@@ -5,6 +5,7 @@ pub mod credentials;
 mod not_found;
 pub mod organizations;
 pub mod packages;
+pub mod suborganizations;
 pub mod teams;
 pub mod tokens;
 

@@ -101,6 +101,11 @@ impl CurrentOrganization {
         self.0
             .with_value(|info| info.can_manage || info.permissions.can_add_packages)
     }
+
+    pub fn can_create_suborganizations(self) -> bool {
+        self.0
+            .with_value(|info| info.can_manage || info.permissions.can_create_suborganizations)
+    }
 }
 
 async fn load_organization(
@@ -153,6 +158,7 @@ enum Tab {
     Packages,
     Teams,
     Members,
+    Suborganizations,
     Tokens,
     Credentials,
 }
@@ -163,6 +169,7 @@ impl Tab {
             Self::Packages => "Packages",
             Self::Teams => "Teams",
             Self::Members => "Members",
+            Self::Suborganizations => "Suborganizations",
             Self::Tokens => "Tokens",
             Self::Credentials => "Credentials",
         }
@@ -174,6 +181,7 @@ impl Tab {
             Self::Packages => "",
             Self::Teams => "/teams",
             Self::Members => "/members",
+            Self::Suborganizations => "/suborganizations",
             Self::Tokens => "/tokens",
             Self::Credentials => "/credentials",
         }
@@ -190,6 +198,7 @@ impl Tab {
         match first {
             "teams" => Self::Teams,
             "members" => Self::Members,
+            "suborganizations" => Self::Suborganizations,
             "tokens" => Self::Tokens,
             "credentials" => Self::Credentials,
             _ => Self::Packages,
@@ -211,7 +220,12 @@ fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
     };
     // Tokens are for owners, credentials for those who may add packages; the API answers
     // FORBIDDEN to everyone else, so their tabs are not shown to them.
-    let mut tabs = vec![Tab::Packages, Tab::Teams, Tab::Members];
+    let mut tabs = vec![
+        Tab::Packages,
+        Tab::Teams,
+        Tab::Members,
+        Tab::Suborganizations,
+    ];
     if info.can_manage {
         tabs.push(Tab::Tokens);
     }

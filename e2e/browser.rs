@@ -6,6 +6,7 @@ use std::time::Duration;
 use fantoccini::{ClientBuilder, Locator};
 use serde_json::json;
 
+use crate::support::composer::{graphql_ok, wait_for_job};
 use crate::support::{Server, artifacts_dir, free_port};
 
 struct ChromeDriver(Child);
@@ -322,13 +323,18 @@ async fn adding_a_package_shows_its_versions_while_the_job_runs() {
 
 /// Signs in through the login page as `admin`.
 async fn sign_in(client: &fantoccini::Client, server: &Server, password: &str) {
+    sign_in_as(client, server, "admin", password).await;
+}
+
+/// Signs in through the login page.
+async fn sign_in_as(client: &fantoccini::Client, server: &Server, username: &str, password: &str) {
     client
         .goto(&format!("{}/login", server.base_url))
         .await
         .unwrap();
     wait_for(client, "input[name=username]")
         .await
-        .send_keys("admin")
+        .send_keys(username)
         .await
         .unwrap();
     client
@@ -345,7 +351,8 @@ async fn sign_in(client: &fantoccini::Client, server: &Server, password: &str) {
         .click()
         .await
         .unwrap();
-    wait_for(client, "ul.org-list").await;
+    // Signed in, the shell names the user (the list may be empty).
+    wait_for_text(client, ".viewer-name", username).await;
 }
 
 /// A zip of acme/tool at `version`, as the archive form takes it.
@@ -714,4 +721,707 @@ async fn an_upload_removed_on_the_add_page_is_deleted() {
     .await;
     client.close().await.unwrap();
     outcome
+}
+
+/// Waits until the element at `css` exists and its text contains `needle`.
+async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+            && text.contains(needle)
+        {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} did not come to say {needle:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Whether the checkbox with this id is ticked, as the page has it now.
+async fn is_checked(client: &fantoccini::Client, id: &str) -> bool {
+    client
+        .execute(
+            "return document.getElementById(arguments[0]).checked",
+            vec![json!(id)],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or_else(|| panic!("no checkbox #{id}"))
+}
+
+/// `createCustomPackage` of `name` 1.0.0 in `acme`, read by its job.
+async fn add_custom_package(server: &Server, token: &str, name: &str) {
+    let definition = json!({
+        "name": name,
+        "version": "1.0.0",
+        "dist": { "type": "zip", "url": format!("https://downloads.example.com/{name}.zip") },
+    });
+    let job = graphql_ok(
+        server,
+        token,
+        "mutation($d: String!) { createCustomPackage(organization: \"acme\", definition: $d) { id } }",
+        json!({ "d": definition.to_string() }),
+    )
+    .await;
+    wait_for_job(
+        server,
+        token,
+        job["createCustomPackage"]["id"].as_str().unwrap(),
+    )
+    .await;
+}
+
+/// The owner builds a team in the dashboard: created with two permission switches on, a
+/// member (invited and accepted over the API) added from the organization's members, a
+/// package granted from the organization's packages. The pages show it after a reload,
+/// and the member's own API view has exactly those rights and that package.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_built_in_the_dashboard_gives_its_member_rights_and_a_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let admin = server.admin_token(&password).await;
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+        json!({}),
+    )
+    .await;
+    add_custom_package(&server, &admin, "acme/secret-lib").await;
+    add_custom_package(&server, &admin, "acme/other-lib").await;
+
+    // Bob joins the organization (no team yet) over the API.
+    let bob_password = "bob's long e2e password";
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation($p: String!) { createUser(username: \"bob\", password: $p) { id } }",
+        json!({ "p": bob_password }),
+    )
+    .await;
+    let invitation = graphql_ok(
+        &server,
+        &admin,
+        "mutation { inviteMember(organization: \"acme\", usernameOrEmail: \"bob\") { id } }",
+        json!({}),
+    )
+    .await;
+    let bob = server.login_token("bob", bob_password).await;
+    graphql_ok(
+        &server,
+        &bob,
+        "mutation($i: ID!) { acceptInvitation(id: $i) }",
+        json!({ "i": invitation["inviteMember"]["id"] }),
+    )
+    .await;
+    let bob_view = || async {
+        graphql_ok(
+            &server,
+            &bob,
+            "{ organization(urlName: \"acme\") { viewerRole viewerPermissions { canEditTeamPackages canAddPackages canCreateSuborganizations canViewVendorCustomers canManageVendorCustomers } packages { nodes { name } } } }",
+            json!({}),
+        )
+        .await["organization"]
+            .clone()
+    };
+    let before = bob_view().await;
+    assert_eq!(before["viewerRole"], "MEMBER");
+    assert_eq!(before["packages"]["nodes"], json!([]), "{before}");
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        // The organization's tabs lead to the teams.
+        client
+            .goto(&format!("{}/orgs/acme", server.base_url))
+            .await
+            .unwrap();
+        wait_for(&client, "nav.tabs a.tab[href=\"/orgs/acme/teams\"]")
+            .await
+            .click()
+            .await
+            .unwrap();
+
+        // Create "Deployers" with two of the five switches on.
+        wait_for(&client, "form.create-team-form input[name=name]")
+            .await
+            .send_keys("Deployers")
+            .await
+            .unwrap();
+        for flag in ["canAddPackages", "canViewVendorCustomers"] {
+            wait_for(&client, &format!("#new-team-{flag}"))
+                .await
+                .click()
+                .await
+                .unwrap();
+        }
+        assert!(is_checked(&client, "new-team-canAddPackages").await);
+        assert!(!is_checked(&client, "new-team-canEditTeamPackages").await);
+        let description = wait_for(&client, "#new-team-canAddPackages-description").await;
+        assert!(
+            description
+                .text()
+                .await
+                .unwrap()
+                .contains("manage credentials")
+        );
+        client
+            .find(Locator::Css("form.create-team-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+
+        // The team's page opens: add bob from the organization's members…
+        wait_for_text(&client, "h2.team-title", "Deployers").await;
+        assert!(
+            client
+                .current_url()
+                .await
+                .unwrap()
+                .path()
+                .starts_with("/orgs/acme/teams/")
+        );
+        wait_for(&client, "select[name=userId]")
+            .await
+            .select_by_label("bob")
+            .await
+            .unwrap();
+        wait_for(&client, "button.add-team-member")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "table.team-members tr[data-name=bob]").await;
+
+        // …and grant it one of the organization's packages.
+        wait_for(&client, "select[name=package]")
+            .await
+            .select_by_label("acme/secret-lib")
+            .await
+            .unwrap();
+        wait_for(&client, "button.grant-package")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(
+            &client,
+            "table.team-packages tr[data-name=\"acme/secret-lib\"]",
+        )
+        .await;
+        client.set_window_size(1280, 1800).await.unwrap();
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("team.png"), screenshot).unwrap();
+        client.set_window_size(1280, 900).await.unwrap();
+
+        // Drawn anew from the server, the page says the same.
+        client.refresh().await.unwrap();
+        wait_for(&client, "table.team-members tr[data-name=bob]").await;
+        let rows = client
+            .find_all(Locator::Css("table.team-packages tbody tr"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].text().await.unwrap().lines().next(),
+            Some("acme/secret-lib")
+        );
+        for (flag, on) in [
+            ("canEditTeamPackages", false),
+            ("canAddPackages", true),
+            ("canCreateSuborganizations", false),
+            ("canViewVendorCustomers", true),
+            ("canManageVendorCustomers", false),
+        ] {
+            assert_eq!(
+                is_checked(&client, &format!("team-{flag}")).await,
+                on,
+                "{flag}"
+            );
+        }
+        wait_for_text(&client, ".all-packages", "only the packages granted").await;
+
+        // The list of teams and the members page agree.
+        client
+            .goto(&format!("{}/orgs/acme/teams", server.base_url))
+            .await
+            .unwrap();
+        let row = wait_for_text(
+            &client,
+            "table.teams tr[data-name=Deployers]",
+            "Add packages",
+        )
+        .await;
+        assert!(row.contains("View vendor customers"), "{row}");
+        assert!(!row.contains("Edit team packages"), "{row}");
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("teams.png"), screenshot).unwrap();
+        client
+            .goto(&format!("{}/orgs/acme/members", server.base_url))
+            .await
+            .unwrap();
+        wait_for_text(
+            &client,
+            "table.members tr[data-name=bob] .member-teams",
+            "Deployers",
+        )
+        .await;
+    }
+    .await;
+    client.close().await.unwrap();
+    let () = outcome;
+
+    // Bob, over the API: the team's two rights, and its one package.
+    let after = bob_view().await;
+    assert_eq!(
+        after["viewerPermissions"],
+        json!({
+            "canEditTeamPackages": false,
+            "canAddPackages": true,
+            "canCreateSuborganizations": false,
+            "canViewVendorCustomers": true,
+            "canManageVendorCustomers": false,
+        }),
+        "{after}"
+    );
+    assert_eq!(
+        after["packages"]["nodes"],
+        json!([{ "name": "acme/secret-lib" }]),
+        "{after}"
+    );
+}
+
+/// A token scoped to one team, created in the dashboard, then regenerated: the button
+/// stays disabled until the description or the word "regenerate" is typed; the new
+/// secret is shown once, and only it opens the repository from then on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_token_is_regenerated_after_typing_the_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let admin = server.admin_token(&password).await;
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+        json!({}),
+    )
+    .await;
+    let team = graphql_ok(
+        &server,
+        &admin,
+        "mutation { createTeam(organization: \"acme\", name: \"CI team\") { id } }",
+        json!({}),
+    )
+    .await["createTeam"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let status_with = |secret: String| {
+        let url = format!("{}/acme/packages.json", server.base_url);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .basic_auth("token", Some(secret))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        client
+            .goto(&format!("{}/orgs/acme/tokens", server.base_url))
+            .await
+            .unwrap();
+        wait_for(&client, "form.create-token-form input[name=description]")
+            .await
+            .send_keys("Deploy bot")
+            .await
+            .unwrap();
+        wait_for(&client, "#scope-team")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "select[name=teamId]")
+            .await
+            .select_by_label("CI team")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.create-token-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let first = wait_for(&client, ".secret-reveal .token-secret pre")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(first.starts_with("pyo_"), "{first}");
+        wait_for(&client, "button.secret-done")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(
+            &client,
+            "table.tokens tr[data-token=\"Deploy bot\"] td.token-scope",
+            "CI team",
+        )
+        .await;
+
+        // Regenerate: disabled until the confirmation is typed.
+        wait_for(
+            &client,
+            "tr[data-token=\"Deploy bot\"] button.regenerate-token",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        let input = wait_for(&client, "#regenerate-confirmation").await;
+        let button = wait_for(&client, "tr.row-confirmation button.confirm-typed").await;
+        assert!(!button.is_enabled().await.unwrap());
+        input.send_keys("regen").await.unwrap();
+        assert!(!button.is_enabled().await.unwrap());
+        input.clear().await.unwrap();
+        input.send_keys("regenerate").await.unwrap();
+        assert!(button.is_enabled().await.unwrap());
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("token-regenerate.png"), screenshot).unwrap();
+        button.click().await.unwrap();
+        wait_for_text(&client, ".secret-reveal h2", "New secret for “Deploy bot”").await;
+        let second = wait_for(&client, ".secret-reveal .token-secret pre")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(second.starts_with("pyo_") && second != first, "{second}");
+        (first, second)
+    }
+    .await;
+    client.close().await.unwrap();
+    let (first, second) = outcome;
+
+    // The token kept its team; the old secret stopped working, the new one works.
+    let tokens = graphql_ok(
+        &server,
+        &admin,
+        "{ organization(urlName: \"acme\") { tokens { description teamId accessToAllPackages } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        tokens["organization"]["tokens"],
+        json!([{ "description": "Deploy bot", "teamId": team, "accessToAllPackages": false }]),
+        "{tokens}"
+    );
+    assert_eq!(status_with(first).await, 401);
+    assert_eq!(status_with(second).await, 200);
+}
+
+/// The owner invites a user into a team from the members page; the user signs in, finds
+/// the invitation on their home page and accepts it, and sees only the tabs a member
+/// without rights gets. The owner then creates a suborganization, gives that team a
+/// permission on it (view, then owner), adds a package into it with the add page, and
+/// creates one of its tokens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitations_members_and_a_suborganization_in_the_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let admin = server.admin_token(&password).await;
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+        json!({}),
+    )
+    .await;
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation { createTeam(organization: \"acme\", name: \"Developers\") { id } }",
+        json!({}),
+    )
+    .await;
+    let carol_password = "carol's long e2e password";
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation($p: String!) { createUser(username: \"carol\", password: $p) { id } }",
+        json!({ "p": carol_password }),
+    )
+    .await;
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        client
+            .goto(&format!("{}/orgs/acme/members", server.base_url))
+            .await
+            .unwrap();
+        wait_for(&client, "table.members tr[data-name=admin]").await;
+        wait_for(&client, "form.invite-form input[name=usernameOrEmail]")
+            .await
+            .send_keys("carol")
+            .await
+            .unwrap();
+        // The team checkboxes are labelled with the teams' names.
+        let developers = wait_for(
+            &client,
+            "form.invite-form label.choice:nth-of-type(2) input[name=teamIds]",
+        )
+        .await;
+        let label = wait_for(&client, "form.invite-form label.choice:nth-of-type(2)").await;
+        assert!(label.text().await.unwrap().contains("Developers"));
+        developers.click().await.unwrap();
+        client
+            .find(Locator::Css("form.invite-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&client, "form.invite-form .notice", "Invitation sent to carol").await;
+        wait_for_text(&client, "table.invitations tbody tr", "Developers").await;
+        client.set_window_size(1280, 1400).await.unwrap();
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("members.png"), screenshot).unwrap();
+        client.set_window_size(1280, 900).await.unwrap();
+
+        // Carol signs in: the invitation waits on her home page.
+        wait_for(&client, ".topbar-user button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "input[name=username]").await;
+        sign_in_as(&client, &server, "carol", carol_password).await;
+        let invitation = wait_for_text(&client, "ul.invitation-list li", "Acme").await;
+        assert!(invitation.contains("Developers"), "{invitation}");
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("invitation.png"), screenshot).unwrap();
+        wait_for(&client, "button.accept-invitation")
+            .await
+            .click()
+            .await
+            .unwrap();
+        // Accepting opens the organization; a member without rights has no tokens or
+        // credentials tabs.
+        wait_for(&client, "nav.tabs a.tab[href=\"/orgs/acme/teams\"]").await;
+        assert_eq!(client.current_url().await.unwrap().path(), "/orgs/acme");
+        let mut tabs = Vec::new();
+        for tab in client.find_all(Locator::Css("nav.tabs a.tab")).await.unwrap() {
+            tabs.push(tab.text().await.unwrap());
+        }
+        assert_eq!(tabs, ["Packages", "Teams", "Members", "Suborganizations"]);
+
+        // Back to the owner: a suborganization for the team.
+        wait_for(&client, ".topbar-user button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "input[name=username]").await;
+        sign_in(&client, &server, &password).await;
+        client
+            .goto(&format!("{}/orgs/acme/suborganizations", server.base_url))
+            .await
+            .unwrap();
+        wait_for(&client, "form.create-suborganization-form input[name=name]")
+            .await
+            .send_keys("Shop project")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.create-suborganization-form input[name=urlName]"))
+            .await
+            .unwrap()
+            .send_keys("shop")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.create-suborganization-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&client, "h2.suborganization-title", "Shop project").await;
+        assert_eq!(
+            client.current_url().await.unwrap().path(),
+            "/orgs/acme/suborganizations/shop"
+        );
+        let url = wait_for(&client, ".suborganization-repository .repository-url pre").await;
+        assert!(url.text().await.unwrap().contains("/acme/shop"));
+
+        // The team gets "view", then "owner".
+        wait_for(&client, "form.add-suborganization-team-form select[name=teamId]")
+            .await
+            .select_by_label("Developers")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("button.add-suborganization-team"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let select = wait_for(
+            &client,
+            "table.suborganization-teams tr[data-name=Developers] select[name=permission]",
+        )
+        .await;
+        assert_eq!(select.prop("value").await.unwrap().as_deref(), Some("VIEW"));
+        select.select_by_value("OWNER").await.unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let permission = graphql_ok(
+                &server,
+                &admin,
+                "{ organization(urlName: \"acme\") { suborganization(urlName: \"shop\") { teams { permission team { name } } } } }",
+                json!({}),
+            )
+            .await["organization"]["suborganization"]["teams"]
+                .clone();
+            if permission == json!([{ "permission": "OWNER", "team": { "name": "Developers" } }]) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{permission}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // A package into the suborganization, through the add page.
+        wait_for(&client, "a.add-suborganization-package")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "a.segment[data-source=custom]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let definition = json!({
+            "name": "acme/shop-theme",
+            "version": "1.0.0",
+            "dist": { "type": "zip", "url": "https://downloads.example.com/shop-theme.zip" },
+        });
+        wait_for(&client, "textarea[name=definition]")
+            .await
+            .send_keys(&definition.to_string())
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        // Done, the suborganization's page opens again, with the package.
+        wait_for_text(
+            &client,
+            "table.suborganization-packages tbody tr",
+            "acme/shop-theme",
+        )
+        .await;
+        assert_eq!(
+            client.current_url().await.unwrap().path(),
+            "/orgs/acme/suborganizations/shop"
+        );
+
+        // And a token of its own repository.
+        wait_for(&client, "form.create-token-form input[name=description]")
+            .await
+            .send_keys("Shop CI")
+            .await
+            .unwrap();
+        assert!(
+            client
+                .find_all(Locator::Css("form.create-token-form input[name=scope]"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "a suborganization's tokens see all of its packages"
+        );
+        client
+            .find(Locator::Css("form.create-token-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let secret = wait_for(&client, ".secret-reveal .token-secret pre")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("suborganization-token.png"), screenshot).unwrap();
+        wait_for(&client, "button.secret-done")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "table.tokens tr[data-token=\"Shop CI\"]").await;
+        client.set_window_size(1280, 2200).await.unwrap();
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("suborganization.png"), screenshot).unwrap();
+        secret
+    }
+    .await;
+    client.close().await.unwrap();
+    let secret = outcome;
+
+    // Carol is a member in Developers; the token opens the suborganization's repository
+    // and its one package.
+    let members = graphql_ok(
+        &server,
+        &admin,
+        "{ organization(urlName: \"acme\") { members { nodes { user { username } teams { name } } } } }",
+        json!({}),
+    )
+    .await;
+    assert!(
+        members["organization"]["members"]["nodes"]
+            .as_array()
+            .unwrap()
+            .contains(
+                &json!({ "user": { "username": "carol" }, "teams": [{ "name": "Developers" }] })
+            ),
+        "{members}"
+    );
+    let root: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/acme/shop/packages.json", server.base_url))
+        .basic_auth("token", Some(secret))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        root["available-packages"],
+        json!(["acme/shop-theme"]),
+        "{root}"
+    );
 }

@@ -14,6 +14,8 @@ use crate::pages::organizations::{
     MembersTab, NewOrganizationPage, OrganizationArea, OrganizationsPage,
 };
 use crate::pages::packages::{AddPackagePage, PackagePage, PackagesTab};
+use crate::pages::suborganizations::{SuborganizationPage, SuborganizationsTab};
+use crate::pages::teams::{TeamPage, TeamsTab};
 use crate::pages::tokens::TokensTab;
 use crate::session::Session;
 
@@ -57,7 +59,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("packages/:id") view=PackagePage />
                         <Route path=path!("tokens") view=TokensTab />
                         <Route path=path!("credentials") view=CredentialsTab />
+                        <Route path=path!("teams") view=TeamsTab />
+                        <Route path=path!("teams/:team_id") view=TeamPage />
                         <Route path=path!("members") view=MembersTab />
+                        <Route path=path!("suborganizations") view=SuborganizationsTab />
+                        <Route path=path!("suborganizations/:sub") view=SuborganizationPage />
+                        // The add page, for a package of the suborganization.
+                        <Route path=path!("suborganizations/:sub/packages/new") view=AddPackagePage />
                     </ParentRoute>
                 </ProtectedParentRoute>
             </Routes>

@@ -78,6 +78,15 @@ impl ApiError {
         }
     }
 
+    /// A mistake found before sending: shown beside `field` like the server's own.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::BadUserInput,
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
     /// The message to show beside `field`, if the server blamed that input.
     pub fn message_for_field(&self, field: &str) -> Option<String> {
         (self.field.as_deref() == Some(field)).then(|| self.message.clone())

@@ -213,6 +213,54 @@ impl CredentialType {
     }
 }
 
+/// `SuborganizationPermission`: what a team of the parent may do in a suborganization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SuborganizationPermission {
+    Owner,
+    View,
+    /// Received only; never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+impl SuborganizationPermission {
+    /// The ones a team can be given, in the order a `<select>` offers them.
+    pub const ALL: [Self; 2] = [Self::View, Self::Owner];
+
+    /// The schema's name, used as the `<select>` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "OWNER",
+            Self::View => "VIEW",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    pub fn from_str(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|permission| permission.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::View => "View",
+            Self::Unknown => "Other",
+        }
+    }
+
+    /// What it lets the team's members do, as the schema says.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Owner => "manage it: packages, tokens, its teams",
+            Self::View => "see its packages",
+            Self::Unknown => "a permission this dashboard does not know",
+        }
+    }
+}
+
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
@@ -480,3 +528,241 @@ pub struct CreateCredential;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct RemoveCredential;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_tokens.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("TokenAccess")
+)]
+pub struct SuborganizationTokens;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_suborganization_token.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("TokenAccess")
+)]
+pub struct CreateSuborganizationToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/regenerate_suborganization_token.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RegenerateSuborganizationToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_suborganization_token.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveSuborganizationToken;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct OrganizationTeams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/team_page.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct TeamPage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/edit_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct EditTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/add_team_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AddTeamMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_team_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveTeamMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/add_team_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AddTeamPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_team_package.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveTeamPackage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/grant_team_access_to_all_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct GrantTeamAccessToAllPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/revoke_team_access_to_all_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RevokeTeamAccessToAllPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_invitations.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct OrganizationInvitations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/invite_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct InviteMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_member.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveMember;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/viewer_invitations.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ViewerInvitations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/accept_invitation.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct AcceptInvitation;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_invitation.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveInvitation;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_suborganizations.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct OrganizationSuborganizations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_page.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "PackageKind")
+)]
+pub struct SuborganizationPage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("SuborganizationPermission")
+)]
+pub struct SuborganizationTeams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/suborganization_packages.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "PackageKind")
+)]
+pub struct SuborganizationPackages;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_suborganization.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CreateSuborganization;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_suborganization.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveSuborganization;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/add_or_edit_suborganization_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("SuborganizationPermission")
+)]
+pub struct AddOrEditSuborganizationTeams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/remove_suborganization_team.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct RemoveSuborganizationTeam;

@@ -220,19 +220,28 @@ pub fn SelectField(
 }
 
 /// A destructive action guarded by typing a phrase (a package name, a token's
-/// description): the button is enabled only once the input matches exactly.
+/// description): the button is enabled only once the input matches exactly, or matches
+/// `alternative` (e.g. the word "regenerate") when one is offered. `on_confirm` gets
+/// `true`: it runs only for a confirmed action, and passes that on to flags such as
+/// `iConfirmOldTokenWillStopWorkingImmediately`.
 #[component]
 pub fn TypedConfirmation(
     /// What must be typed.
     #[prop(into)]
     phrase: String,
+    /// Another word that confirms too.
+    #[prop(optional)]
+    alternative: Option<&'static str>,
+    /// The input's `name` and `id` (unique on the page).
+    #[prop(default = "confirmation")]
+    name: &'static str,
     /// The button's label, e.g. "Remove package".
     action_label: &'static str,
     /// The button's label while `pending`.
     pending_label: &'static str,
     #[prop(into)] pending: Signal<bool>,
     /// Runs when the confirmed button is pressed.
-    on_confirm: impl Fn() + 'static,
+    on_confirm: impl Fn(bool) + 'static,
     /// Offers a "Cancel" button when given.
     #[prop(optional)]
     on_cancel: Option<Callback<()>>,
@@ -240,7 +249,12 @@ pub fn TypedConfirmation(
     let typed = RwSignal::new(String::new());
     let matches = {
         let phrase = phrase.clone();
-        move || typed.with(|typed| typed.trim() == phrase)
+        move || {
+            typed.with(|typed| {
+                let typed = typed.trim();
+                typed == phrase || alternative.is_some_and(|word| typed == word)
+            })
+        }
     };
     let confirmed = matches.clone();
     view! {
@@ -250,17 +264,23 @@ pub fn TypedConfirmation(
             on:submit=move |event| {
                 event.prevent_default();
                 if confirmed() && !pending.get_untracked() {
-                    on_confirm();
+                    on_confirm(true);
                 }
             }
         >
-            <label for="confirmation">
-                "Type " <code class="confirm-phrase">{phrase.clone()}</code> " to confirm."
+            <label for=name>
+                "Type " <code class="confirm-phrase">{phrase.clone()}</code>
+                {alternative
+                    .map(|word| {
+                        view! {
+                            " or the word " <code class="confirm-phrase">{word}</code>
+                        }
+                    })} " to confirm."
             </label>
             <div class="confirm-row">
                 <input
-                    id="confirmation"
-                    name="confirmation"
+                    id=name
+                    name=name
                     type="text"
                     autocomplete="off"
                     spellcheck="false"
@@ -268,7 +288,7 @@ pub fn TypedConfirmation(
                 />
                 <button
                     type="submit"
-                    class="button button-danger"
+                    class="button button-danger confirm-typed"
                     disabled=move || !matches() || pending.get()
                 >
                     {move || if pending.get() { pending_label } else { action_label }}

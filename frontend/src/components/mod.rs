@@ -17,5 +17,5 @@ pub use layout::AppShell;
 pub use paging::{GrowingList, Page, ShowMore};
 pub use snippet::Snippet;
 pub use status::{ErrorPanel, Loading, SessionPending};
-pub use table_panel::{ConfirmRow, TablePanel};
+pub use table_panel::{ConfirmRow, RemovableRow, TablePanel};
 pub use timestamp::Timestamp;

@@ -18,6 +18,9 @@ pub fn TablePanel(
     class: &'static str,
     /// Column headings, without the actions column.
     columns: &'static [&'static str],
+    /// Below the table (or the empty note): e.g. the form that adds a row.
+    #[prop(optional)]
+    footer: Option<Children>,
     children: Children,
 ) -> impl IntoView {
     let body = if count == 0 {
@@ -48,6 +51,7 @@ pub fn TablePanel(
             <h2>{title} " " <span class="count">{count}</span></h2>
             <p class="muted">{intro}</p>
             {body}
+            {footer.map(|footer| footer())}
         </section>
     }
 }
@@ -89,5 +93,122 @@ pub fn ConfirmRow(
             </button>
         </div>
         {move || error.get().map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
+    }
+}
+
+/// A table row of something that can be taken away (a team's member, a granted package,
+/// an invitation): its cells, then "Remove" in `td.row-actions`, which opens a
+/// `tr.row-confirmation` with a [`ConfirmRow`] below it. `remove` does it; on success
+/// `on_removed` runs (usually a reload). At most one row per `open` asks at a time.
+#[component]
+pub fn RemovableRow<F, Fut>(
+    /// Which row this is, for `open`.
+    #[prop(into)]
+    key: String,
+    open: RwSignal<Option<String>>,
+    /// How many cells `children` has (the confirmation spans them and the actions).
+    cells: usize,
+    /// Named in the question, in bold.
+    #[prop(into)]
+    subject: String,
+    /// What removing it means.
+    consequence: &'static str,
+    /// The row's button.
+    #[prop(default = "Remove")]
+    button_label: &'static str,
+    /// The question's first word.
+    #[prop(default = "Remove")]
+    verb: &'static str,
+    /// The confirming button, e.g. "Remove member".
+    action_label: &'static str,
+    #[prop(default = "Removing…")] pending_label: &'static str,
+    /// Without it the row has no button (the viewer may not remove it).
+    #[prop(default = true)]
+    can_remove: bool,
+    remove: F,
+    on_removed: Callback<()>,
+    /// `data-name` of the row, a hook for the browser tests.
+    #[prop(optional, into)]
+    name: Option<String>,
+    children: Children,
+) -> impl IntoView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<(), crate::api::ApiError>> + 'static,
+{
+    let session = crate::session::Session::expect();
+    let error = RwSignal::new(None::<String>);
+    let action = Action::new_local(move |(): &()| {
+        let removal = remove();
+        async move {
+            match removal.await {
+                Ok(()) => {
+                    open.set(None);
+                    on_removed.run(());
+                }
+                Err(failure) => {
+                    session.observe(&failure);
+                    error.set(Some(failure.message));
+                }
+            }
+        }
+    });
+    let is_open = {
+        let key = key.clone();
+        move || open.with(|open| open.as_deref() == Some(key.as_str()))
+    };
+    let toggle = {
+        let key = key.clone();
+        Callback::new(move |()| {
+            error.set(None);
+            open.update(|open| {
+                *open = if open.as_deref() == Some(key.as_str()) {
+                    None
+                } else {
+                    Some(key.clone())
+                };
+            });
+        })
+    };
+    let expanded = is_open.clone();
+    view! {
+        <tr data-name=name>
+            {children()}
+            <td class="row-actions">
+                {can_remove
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button-small button-danger-outline"
+                                aria-expanded=move || expanded().to_string()
+                                on:click=move |_| toggle.run(())
+                            >
+                                {button_label}
+                            </button>
+                        }
+                    })}
+            </td>
+        </tr>
+        <Show when=is_open>
+            <tr class="row-confirmation">
+                <td colspan=cells + 1>
+                    <ConfirmRow
+                        verb
+                        subject=subject.clone()
+                        consequence
+                        action_label
+                        pending_label
+                        pending=action.pending()
+                        error
+                        on_confirm=Callback::new(move |()| {
+                            error.set(None);
+                            action.dispatch(());
+                        })
+                        on_cancel=toggle
+                    />
+                </td>
+            </tr>
+        </Show>
     }
 }

@@ -5,6 +5,8 @@ pub mod credentials;
 mod not_found;
 pub mod organizations;
 pub mod packages;
+pub mod suborganizations;
+pub mod teams;
 pub mod tokens;
 
 pub use not_found::NotFoundPage;

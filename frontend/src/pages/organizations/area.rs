@@ -21,8 +21,37 @@ pub struct OrganizationInfo {
     /// Tokens, credentials and changes to packages are for owners (and instance
     /// administrators, whom the API treats alike).
     pub can_manage: bool,
+    /// What the viewer's teams let them do (`viewerPermissions`; every flag for owners
+    /// and administrators).
+    pub permissions: Permissions,
     pub repository: ComposerRepositoryInfo,
 }
+
+/// The five team permission flags (`TeamPermissionFlags`), for the viewer or a team.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Permissions {
+    pub can_edit_team_packages: bool,
+    pub can_add_packages: bool,
+    pub can_create_suborganizations: bool,
+    pub can_view_vendor_customers: bool,
+    pub can_manage_vendor_customers: bool,
+}
+
+/// [`Permissions`] out of any operation's `TeamPermissionFlags` selection (each
+/// operation has its own generated type).
+macro_rules! permissions_of {
+    ($flags:expr) => {{
+        let flags = $flags;
+        $crate::pages::organizations::Permissions {
+            can_edit_team_packages: flags.can_edit_team_packages,
+            can_add_packages: flags.can_add_packages,
+            can_create_suborganizations: flags.can_create_suborganizations,
+            can_view_vendor_customers: flags.can_view_vendor_customers,
+            can_manage_vendor_customers: flags.can_manage_vendor_customers,
+        }
+    }};
+}
+pub(crate) use permissions_of;
 
 /// `composerRepository`: where Composer finds the packages and how it authenticates.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +91,21 @@ impl CurrentOrganization {
     pub fn can_manage(self) -> bool {
         self.0.with_value(|info| info.can_manage)
     }
+
+    pub fn permissions(self) -> Permissions {
+        self.0.with_value(|info| info.permissions)
+    }
+
+    /// Adding packages and managing credentials: owners, and teams allowed to.
+    pub fn can_add_packages(self) -> bool {
+        self.0
+            .with_value(|info| info.can_manage || info.permissions.can_add_packages)
+    }
+
+    pub fn can_create_suborganizations(self) -> bool {
+        self.0
+            .with_value(|info| info.can_manage || info.permissions.can_create_suborganizations)
+    }
 }
 
 async fn load_organization(
@@ -79,6 +123,7 @@ async fn load_organization(
         url_name: organization.url_name,
         created_at: organization.created_at,
         viewer_role: organization.viewer_role,
+        permissions: permissions_of!(organization.viewer_permissions),
         repository: ComposerRepositoryInfo {
             url: organization.composer_repository.url,
             auth_host: organization.composer_repository.auth_host,
@@ -111,18 +156,22 @@ pub fn OrganizationArea() -> impl IntoView {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Packages,
+    Teams,
+    Members,
+    Suborganizations,
     Tokens,
     Credentials,
-    Members,
 }
 
 impl Tab {
     fn label(self) -> &'static str {
         match self {
             Self::Packages => "Packages",
+            Self::Teams => "Teams",
+            Self::Members => "Members",
+            Self::Suborganizations => "Suborganizations",
             Self::Tokens => "Tokens",
             Self::Credentials => "Credentials",
-            Self::Members => "Members",
         }
     }
 
@@ -130,18 +179,28 @@ impl Tab {
     fn suffix(self) -> &'static str {
         match self {
             Self::Packages => "",
+            Self::Teams => "/teams",
+            Self::Members => "/members",
+            Self::Suborganizations => "/suborganizations",
             Self::Tokens => "/tokens",
             Self::Credentials => "/credentials",
-            Self::Members => "/members",
         }
     }
 
-    /// The tab a path below the organization belongs to (package pages are Packages).
+    /// The tab a path below the organization belongs to, by its first segment (a team's
+    /// page is Teams, package pages are Packages).
     fn of(rest: &str) -> Self {
-        match rest.trim_end_matches('/') {
-            "/tokens" => Self::Tokens,
-            "/credentials" => Self::Credentials,
-            "/members" => Self::Members,
+        let first = rest
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        match first {
+            "teams" => Self::Teams,
+            "members" => Self::Members,
+            "suborganizations" => Self::Suborganizations,
+            "tokens" => Self::Tokens,
+            "credentials" => Self::Credentials,
             _ => Self::Packages,
         }
     }
@@ -159,12 +218,20 @@ fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
             pathname.with(|path| Tab::of(path.strip_prefix(base.as_str()).unwrap_or_default()))
         })
     };
-    // Tokens and credentials answer FORBIDDEN to members: their tabs are not shown.
-    let tabs: Vec<Tab> = if info.can_manage {
-        vec![Tab::Packages, Tab::Tokens, Tab::Credentials, Tab::Members]
-    } else {
-        vec![Tab::Packages, Tab::Members]
-    };
+    // Tokens are for owners, credentials for those who may add packages; the API answers
+    // FORBIDDEN to everyone else, so their tabs are not shown to them.
+    let mut tabs = vec![
+        Tab::Packages,
+        Tab::Teams,
+        Tab::Members,
+        Tab::Suborganizations,
+    ];
+    if info.can_manage {
+        tabs.push(Tab::Tokens);
+    }
+    if info.can_manage || info.permissions.can_add_packages {
+        tabs.push(Tab::Credentials);
+    }
 
     view! {
         <div class="org-header">

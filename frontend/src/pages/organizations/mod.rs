@@ -6,7 +6,10 @@ mod list;
 mod members;
 mod new;
 
-pub use area::{CurrentOrganization, OrganizationArea, OrganizationInfo};
+pub(crate) use area::permissions_of;
+pub use area::{
+    ComposerRepositoryInfo, CurrentOrganization, OrganizationArea, OrganizationInfo, Permissions,
+};
 pub use list::OrganizationsPage;
 pub use members::MembersTab;
 pub use new::NewOrganizationPage;

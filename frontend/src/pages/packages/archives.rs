@@ -49,16 +49,18 @@ macro_rules! archive_info {
 }
 pub(super) use archive_info;
 
-/// `uploadArtifact`: stores `file` in the organization and reads its composer.json.
-/// The archive belongs to no package until `createArtifactPackage` or
-/// `addArtifactToPackage` names it.
+/// `uploadArtifact`: stores `file` in the organization (or its `suborganization`) and
+/// reads its composer.json. The archive belongs to no package until
+/// `createArtifactPackage` or `addArtifactToPackage` names it.
 pub(super) async fn upload_archive(
     session: Session,
     organization: String,
+    suborganization: Option<String>,
     file: &File,
 ) -> Result<ArchiveInfo, ApiError> {
     let variables = upload_artifact::Variables {
         organization,
+        suborganization,
         file: Upload,
     };
     let data = upload::<UploadArtifact>(variables, &[("variables.file", file)])
@@ -71,10 +73,12 @@ pub(super) async fn upload_archive(
 pub(super) async fn remove_archive(
     session: Session,
     organization: String,
+    suborganization: Option<String>,
     artifact_id: String,
 ) -> Result<(), ApiError> {
     let variables = remove_artifact::Variables {
         organization,
+        suborganization,
         artifact_id,
     };
     execute::<RemoveArtifact>(variables)
@@ -275,6 +279,7 @@ impl ArchiveUploads {
         self,
         session: Session,
         url_name: String,
+        suborganization: Option<String>,
         files: Vec<File>,
         accept: Callback<ArchiveInfo, Result<(), String>>,
     ) {
@@ -290,13 +295,16 @@ impl ArchiveUploads {
         }
         spawn_local(async move {
             for (key, file) in to_send {
-                let state = match upload_archive(session, url_name.clone(), &file).await {
-                    Ok(archive) => match accept.try_run(archive.clone()) {
-                        Some(Err(reason)) => UploadState::Failed(reason),
-                        _ => UploadState::Uploaded(archive),
-                    },
-                    Err(failure) => UploadState::Failed(failure.message),
-                };
+                let state =
+                    match upload_archive(session, url_name.clone(), suborganization.clone(), &file)
+                        .await
+                    {
+                        Ok(archive) => match accept.try_run(archive.clone()) {
+                            Some(Err(reason)) => UploadState::Failed(reason),
+                            _ => UploadState::Uploaded(archive),
+                        },
+                        Err(failure) => UploadState::Failed(failure.message),
+                    };
                 // The page may be gone by now; then nobody needs the answer.
                 self.rows.try_update(|rows| {
                     if let Some(row) = rows.iter_mut().find(|row| row.key == key) {

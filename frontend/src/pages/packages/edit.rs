@@ -326,7 +326,7 @@ pub(super) fn ArchivesPanel(
         }
         let (url_name, key) = (url_name.clone(), key.clone());
         spawn_local(async move {
-            let archive = match upload_archive(session, url_name.clone(), &file).await {
+            let archive = match upload_archive(session, url_name.clone(), None, &file).await {
                 Ok(archive) => archive,
                 Err(failure) => {
                     current.try_update(|row| {

@@ -124,7 +124,7 @@ pub(super) fn EditArchivesForm(
         let url_name = url_name.clone();
         Callback::new(move |files: Vec<File>| {
             error.set(None);
-            uploads.send(session, url_name.clone(), files, accept);
+            uploads.send(session, url_name.clone(), None, files, accept);
         })
     };
     let on_remove_row = Callback::new(move |row_key: u64| {
@@ -300,7 +300,7 @@ fn ArchiveChoice(
         Action::new_local(move |(): &()| {
             let (url_name, id) = (url_name.clone(), id.clone());
             async move {
-                match remove_archive(session, url_name, id.clone()).await {
+                match remove_archive(session, url_name, None, id.clone()).await {
                     Ok(()) => on_deleted.run(id),
                     // Gone already: the same outcome.
                     Err(failure) if failure.code == ErrorCode::NotFound => on_deleted.run(id),

@@ -147,7 +147,8 @@ pub fn PackagesTab() -> impl IntoView {
     let session = Session::expect();
     let organization = CurrentOrganization::expect();
     let url_name = organization.url_name();
-    let can_manage = organization.can_manage();
+    // Owners, and members whose team may add packages.
+    let can_add = organization.can_add_packages();
 
     let search = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
@@ -220,7 +221,7 @@ pub fn PackagesTab() -> impl IntoView {
                     on:input=on_input
                 />
             </div>
-            <Show when=move || can_manage>
+            <Show when=move || can_add>
                 <A href=new_package_path(&organization.url_name()) attr:class="button button-primary">
                     "Add package"
                 </A>
@@ -269,7 +270,7 @@ fn NoPackages(info: OrganizationInfo) -> impl IntoView {
             <p>
                 <code class="repository-url">{info.repository.url.clone()}</code>
             </p>
-            {if info.can_manage {
+            {if info.can_manage || info.permissions.can_add_packages {
                 view! {
                     <p class="muted">
                         "Add a package from its git repository (every tag and branch becomes a "
@@ -281,7 +282,7 @@ fn NoPackages(info: OrganizationInfo) -> impl IntoView {
                 }
                     .into_any()
             } else {
-                view! { <p class="muted">"Owners of the organization can add packages."</p> }
+                view! { <p class="muted">"Owners of the organization, and teams allowed to, add packages."</p> }
                     .into_any()
             }}
         </section>

@@ -1,4 +1,5 @@
-//! `/orgs/:url_name/packages/new`: add a package — from a git repository, from a JSON
+//! `/orgs/:url_name/packages/new` (and `/orgs/:url_name/suborganizations/:sub/packages/new`
+//! for a suborganization's): add a package — from a git repository, from a JSON
 //! definition, or from uploaded zip archives — and watch the job that reads it; when it
 //! is done the package's page opens.
 //!
@@ -11,7 +12,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use web_sys::File;
 
 use super::archives::{
@@ -29,6 +30,7 @@ use crate::api::operations::{
 use crate::api::{ApiError, JobWatch, execute};
 use crate::components::{FormError, JobProgress, field_error, form_error};
 use crate::pages::organizations::{CurrentOrganization, organization_path};
+use crate::pages::suborganizations::suborganization_path;
 use crate::session::Session;
 use crate::timer::sleep;
 
@@ -109,20 +111,60 @@ struct StartedJob {
     source: Source,
 }
 
+/// Where the new package goes: the organization, or one of its suborganizations (the
+/// route's `:sub`). Context for the forms below the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Target {
+    url_name: String,
+    suborganization: Option<String>,
+}
+
+impl Target {
+    fn expect() -> Self {
+        expect_context()
+    }
+
+    /// Where "Cancel" leads: the package list, or the suborganization's page.
+    fn home(&self) -> String {
+        match &self.suborganization {
+            None => organization_path(&self.url_name),
+            Some(sub) => suborganization_path(&self.url_name, sub),
+        }
+    }
+
+    /// This page, for the source links.
+    fn new_path(&self) -> String {
+        match &self.suborganization {
+            None => new_package_path(&self.url_name),
+            Some(_) => format!("{}/packages/new", self.home()),
+        }
+    }
+}
+
 #[component]
 pub fn AddPackagePage() -> impl IntoView {
     let organization = CurrentOrganization::expect();
     let url_name = organization.url_name();
+    let suborganization = use_params_map().with_untracked(|params| params.get("sub"));
+    let target = Target {
+        url_name,
+        suborganization,
+    };
+    provide_context(target.clone());
     let query = use_query_map();
     let source =
         Memo::new(move |_| query.with(|query| Source::from_query(query.get_str("source"))));
     let started = RwSignal::new(None::<StartedJob>);
     let locked = move || started.with(Option::is_some);
-    let base = new_package_path(&url_name);
+    let base = target.new_path();
+    let heading = match &target.suborganization {
+        None => "Add a package".to_owned(),
+        Some(sub) => format!("Add a package to the suborganization {sub}"),
+    };
 
     view! {
         <div class="section-header">
-            <h2>"Add a package"</h2>
+            <h2>{heading}</h2>
         </div>
         <nav class="segmented" aria-label="Where the package comes from">
             {Source::ALL
@@ -163,10 +205,10 @@ pub fn AddPackagePage() -> impl IntoView {
     }
 }
 
-/// "Cancel": back to the package list.
+/// "Cancel": back to the package list (or the suborganization).
 #[component]
 fn CancelLink() -> impl IntoView {
-    let href = organization_path(&CurrentOrganization::expect().url_name());
+    let href = Target::expect().home();
     view! {
         <A href=href attr:class="button button-quiet">
             "Cancel"
@@ -181,7 +223,10 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     const FIELDS: &[&str] = &["url", "credentialId"];
     let session = Session::expect();
     let organization = CurrentOrganization::expect();
-    let url_name = organization.url_name();
+    let Target {
+        url_name,
+        suborganization,
+    } = Target::expect();
     let url = RwSignal::new(String::new());
     let credential = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -190,6 +235,7 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
         move |(repository, credential_id): &(String, Option<String>)| {
             let variables = create_vcs_package::Variables {
                 organization: url_name.clone(),
+                suborganization: suborganization.clone(),
                 url: repository.clone(),
                 credential_id: credential_id.clone(),
             };
@@ -231,7 +277,7 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
                 url
                 credential
                 error
-                with_credentials=Signal::derive(move || organization.can_manage())
+                with_credentials=Signal::derive(move || organization.can_add_packages())
                 credential_label="Credential (optional)"
                 placeholder="https://github.com/acme/lib.git"
                 autofocus=true
@@ -252,13 +298,17 @@ fn GitForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
 fn CustomForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     const FIELDS: &[&str] = &["definition"];
     let session = Session::expect();
-    let url_name = CurrentOrganization::expect().url_name();
+    let Target {
+        url_name,
+        suborganization,
+    } = Target::expect();
     let definition = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
 
     let create = Action::new_local(move |text: &String| {
         let variables = create_custom_package::Variables {
             organization: url_name.clone(),
+            suborganization: suborganization.clone(),
             definition: text.clone(),
         };
         async move {
@@ -356,18 +406,22 @@ fn archive_set_problem(rows: &[UploadRow]) -> Option<String> {
 fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     const FIELDS: &[&str] = &["file", "artifactIds"];
     let session = Session::expect();
-    let url_name = CurrentOrganization::expect().url_name();
+    let Target {
+        url_name,
+        suborganization,
+    } = Target::expect();
     let archives = ArchiveUploads::new();
     let uploads = archives.rows;
     let error = RwSignal::new(None::<ApiError>);
 
     let on_files = {
-        let url_name = url_name.clone();
+        let (url_name, suborganization) = (url_name.clone(), suborganization.clone());
         Callback::new(move |files: Vec<File>| {
             error.set(None);
             archives.send(
                 session,
                 url_name.clone(),
+                suborganization.clone(),
                 files,
                 Callback::new(|_: ArchiveInfo| Ok(())),
             );
@@ -376,7 +430,7 @@ fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     // "Remove" leaves the file out, and deletes what it uploaded unless a package uses
     // it (the same bytes may have been an archive of a package already).
     let on_remove = {
-        let url_name = url_name.clone();
+        let (url_name, suborganization) = (url_name.clone(), suborganization.clone());
         Callback::new(move |key: u64| {
             error.set(None);
             let Some(row) = archives.take(key) else {
@@ -385,10 +439,10 @@ fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
             if let UploadState::Uploaded(archive) = row.state
                 && archive.package.is_none()
             {
-                let url_name = url_name.clone();
+                let (url_name, suborganization) = (url_name.clone(), suborganization.clone());
                 spawn_local(async move {
                     // Not deleted (a package took it meanwhile): it stays, unused or used.
-                    let _ = remove_archive(session, url_name, archive.id).await;
+                    let _ = remove_archive(session, url_name, suborganization, archive.id).await;
                 });
             }
         })
@@ -397,6 +451,7 @@ fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
     let create = Action::new_local(move |ids: &Vec<String>| {
         let variables = create_artifact_package::Variables {
             organization: url_name.clone(),
+            suborganization: suborganization.clone(),
             artifact_ids: ids.clone(),
         };
         async move {
@@ -514,17 +569,20 @@ fn ArchiveForm(started: RwSignal<Option<StartedJob>>) -> impl IntoView {
 /// (`Job.package` says which package that is).
 #[component]
 fn NewPackageJob(job_id: String, source: Source) -> impl IntoView {
-    let url_name = CurrentOrganization::expect().url_name();
+    let target = Target::expect();
+    let in_suborganization = target.suborganization.is_some();
     let navigate = use_navigate();
     let watch = JobWatch::start(job_id, None);
-    let package_path = {
-        let url_name = url_name.clone();
-        move || {
-            watch
-                .job()
-                .and_then(|job| job.package)
-                .map(|package| job_package_path(&url_name, &package))
-        }
+    // Package pages are the organization's: a suborganization's package is shown on the
+    // suborganization's page.
+    let package_path = move || {
+        watch.job().and_then(|job| job.package).map(|package| {
+            if in_suborganization {
+                target.home()
+            } else {
+                job_package_path(&target.url_name, &package)
+            }
+        })
     };
 
     let open_package = Action::new_local(move |(path, pause): &(String, Duration)| {
@@ -587,7 +645,11 @@ fn NewPackageJob(job_id: String, source: Source) -> impl IntoView {
                         view! {
                             <div class="form-actions">
                                 <A href=path attr:class="button button-primary open-package">
-                                    "Open the package"
+                                    {if in_suborganization {
+                                        "Open the suborganization"
+                                    } else {
+                                        "Open the package"
+                                    }}
                                 </A>
                             </div>
                         }

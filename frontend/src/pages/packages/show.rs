@@ -693,7 +693,7 @@ fn RemovePanel(url_name: String, key: String, kind: PackageKind) -> impl IntoVie
                             action_label="Remove package"
                             pending_label="Removing…"
                             pending=pending
-                            on_confirm=move || {
+                            on_confirm=move |_| {
                                 error.set(None);
                                 remove.dispatch(());
                             }

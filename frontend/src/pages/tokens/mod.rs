@@ -1,23 +1,68 @@
-//! `/orgs/:url_name/tokens`: the organization's tokens for its Composer repository
-//! (owners only). A secret is shown once, when a token is created or regenerated.
+//! Composer tokens: `/orgs/:url_name/tokens` for the organization's repository (owners
+//! only), and the same panels on a suborganization's page for its own repository (its
+//! owners). A secret is shown once, when a token is created or regenerated; regenerating
+//! asks to type the token's description (or the word "regenerate") first.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::operations::{
-    CreateToken, OrganizationTokens, RegenerateToken, RemoveToken, TokenAccess, create_token,
-    organization_tokens, regenerate_token, remove_token,
+    CreateSuborganizationToken, CreateToken, OrganizationTokens, RegenerateSuborganizationToken,
+    RegenerateToken, RemoveSuborganizationToken, RemoveToken, SuborganizationTokens, TokenAccess,
+    create_suborganization_token, create_token, organization_tokens,
+    regenerate_suborganization_token, regenerate_token, remove_suborganization_token, remove_token,
+    suborganization_tokens,
 };
 use crate::api::{ApiError, execute};
 use crate::components::{
-    ConfirmRow, ErrorPanel, FormError, Loading, Snippet, TablePanel, TextField, Timestamp,
-    TypedConfirmation, field_error, form_error,
+    ConfirmRow, ErrorPanel, FormError, Loading, SelectField, Snippet, TablePanel, TextField,
+    Timestamp, TypedConfirmation, field_error, form_error,
 };
-use crate::pages::organizations::{CurrentOrganization, OrganizationInfo};
+use crate::pages::organizations::{ComposerRepositoryInfo, CurrentOrganization};
+use crate::pages::teams::load_team_options;
 use crate::session::Session;
 
-/// The inputs of the create form, named as the `createToken` mutation's arguments.
-const FIELDS: &[&str] = &["description", "access", "expiresAt"];
+/// The inputs of the create form, named as the `createToken` mutation's arguments
+/// (`scope` is the choice between `teamId` and all packages).
+const FIELDS: &[&str] = &["description", "access", "scope", "teamId", "expiresAt"];
+
+/// The word that confirms a regeneration as well as the token's description.
+const REGENERATE_WORD: &str = "regenerate";
+
+/// Whose repository the tokens open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenOwner {
+    Organization {
+        url_name: String,
+    },
+    Suborganization {
+        url_name: String,
+        suborganization: String,
+    },
+}
+
+impl TokenOwner {
+    fn is_suborganization(&self) -> bool {
+        matches!(self, Self::Suborganization { .. })
+    }
+}
+
+/// Where the tokens are used: the repository the secret's configuration names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenRepository {
+    /// The name in `composer config repositories.<name>`.
+    pub name: String,
+    pub info: ComposerRepositoryInfo,
+}
+
+impl TokenRepository {
+    fn command(&self) -> String {
+        format!(
+            "composer config repositories.{} composer {}",
+            self.name, self.info.url
+        )
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 struct TokenRow {
@@ -28,6 +73,33 @@ struct TokenRow {
     created_at: String,
     last_used_at: Option<String>,
     expires_at: Option<String>,
+    /// The team whose packages it sees; `None` for all packages.
+    team_id: Option<String>,
+}
+
+/// A `TokenRow` from either list query's token type.
+macro_rules! token_row {
+    ($token:expr) => {{
+        let token = $token;
+        TokenRow {
+            id: token.id,
+            description: token.description,
+            access: token.access,
+            prefix: token.prefix,
+            created_at: token.created_at,
+            last_used_at: token.last_used_at,
+            expires_at: token.expires_at,
+            team_id: token.team_id.filter(|_| !token.access_to_all_packages),
+        }
+    }};
+}
+
+/// The tokens, and the teams a new one may be scoped to (`(id, name)`; none for a
+/// suborganization, whose tokens see all of its packages).
+#[derive(Clone, Debug, PartialEq)]
+struct TokenList {
+    rows: Vec<TokenRow>,
+    teams: Vec<(String, String)>,
 }
 
 /// A secret to show once.
@@ -38,24 +110,128 @@ struct Revealed {
     regenerated: bool,
 }
 
-async fn load_tokens(session: Session, url_name: String) -> Result<Vec<TokenRow>, ApiError> {
-    let data = execute::<OrganizationTokens>(organization_tokens::Variables { url_name })
-        .await
-        .inspect_err(|error| session.observe(error))?;
-    Ok(data
-        .organization
-        .tokens
-        .into_iter()
-        .map(|token| TokenRow {
-            id: token.id,
-            description: token.description,
-            access: token.access,
-            prefix: token.prefix,
-            created_at: token.created_at,
-            last_used_at: token.last_used_at,
-            expires_at: token.expires_at,
+/// What the create form sends.
+#[derive(Clone, Debug)]
+struct NewToken {
+    description: String,
+    access: TokenAccess,
+    /// `None`: all packages.
+    team_id: Option<String>,
+    expires_at: Option<String>,
+}
+
+async fn load_tokens(session: Session, owner: TokenOwner) -> Result<TokenList, ApiError> {
+    let result = match owner {
+        TokenOwner::Organization { url_name } => {
+            execute::<OrganizationTokens>(organization_tokens::Variables { url_name })
+                .await
+                .map(|data| TokenList {
+                    rows: data
+                        .organization
+                        .tokens
+                        .into_iter()
+                        .map(|token| token_row!(token))
+                        .collect(),
+                    teams: data
+                        .organization
+                        .teams
+                        .into_iter()
+                        .map(|team| (team.id, team.name))
+                        .collect(),
+                })
+        }
+        TokenOwner::Suborganization {
+            url_name,
+            suborganization,
+        } => execute::<SuborganizationTokens>(suborganization_tokens::Variables {
+            url_name,
+            suborganization,
         })
-        .collect())
+        .await
+        .map(|data| TokenList {
+            rows: data
+                .organization
+                .suborganization
+                .tokens
+                .into_iter()
+                .map(|token| token_row!(token))
+                .collect(),
+            teams: Vec::new(),
+        }),
+    };
+    result.inspect_err(|error| session.observe(error))
+}
+
+/// Creates the token; its description and secret.
+async fn create(owner: TokenOwner, input: NewToken) -> Result<Revealed, ApiError> {
+    let (description, secret) = match owner {
+        TokenOwner::Organization { url_name } => {
+            let variables = create_token::Variables {
+                organization: url_name,
+                description: input.description,
+                access: input.access,
+                team_id: input.team_id,
+                expires_at: input.expires_at,
+            };
+            let created = execute::<CreateToken>(variables).await?.create_token;
+            (created.token.description, created.secret)
+        }
+        TokenOwner::Suborganization {
+            url_name,
+            suborganization,
+        } => {
+            let variables = create_suborganization_token::Variables {
+                organization: url_name,
+                suborganization,
+                description: input.description,
+                access: input.access,
+                expires_at: input.expires_at,
+            };
+            let created = execute::<CreateSuborganizationToken>(variables)
+                .await?
+                .create_suborganization_token;
+            (created.token.description, created.secret)
+        }
+    };
+    Ok(Revealed {
+        description,
+        secret,
+        regenerated: false,
+    })
+}
+
+/// A new secret for the token. `confirmed` is what the user's typed confirmation said;
+/// the server refuses to regenerate without it.
+async fn regenerate(
+    suborganization: bool,
+    id: String,
+    confirmed: bool,
+) -> Result<(String, String), ApiError> {
+    if suborganization {
+        let variables = regenerate_suborganization_token::Variables { id, confirmed };
+        let created = execute::<RegenerateSuborganizationToken>(variables)
+            .await?
+            .regenerate_suborganization_token;
+        Ok((created.token.description, created.secret))
+    } else {
+        let variables = regenerate_token::Variables { id, confirmed };
+        let created = execute::<RegenerateToken>(variables)
+            .await?
+            .regenerate_token;
+        Ok((created.token.description, created.secret))
+    }
+}
+
+async fn remove(suborganization: bool, id: String) -> Result<(), ApiError> {
+    if suborganization {
+        execute::<RemoveSuborganizationToken>(remove_suborganization_token::Variables { id })
+            .await
+            .map(drop)
+    } else {
+        execute::<RemoveToken>(remove_token::Variables { id })
+            .await
+            .map(drop)
+    }
 }
 
 /// Whether an RFC 3339 time lies in the past, by the browser's clock.
@@ -64,20 +240,61 @@ fn is_past(rfc3339: &str) -> bool {
     !at.is_nan() && at < js_sys::Date::now()
 }
 
+/// `/orgs/:url_name/tokens`.
 #[component]
 pub fn TokensTab() -> impl IntoView {
-    let session = Session::expect();
     let organization = CurrentOrganization::expect();
-    let url_name = organization.url_name();
+    let info = organization.get();
+    view! {
+        <TokensSection
+            owner=TokenOwner::Organization {
+                url_name: info.url_name.clone(),
+            }
+            repository=TokenRepository {
+                name: info.url_name.clone(),
+                info: info.repository.clone(),
+            }
+        />
+    }
+}
+
+/// The teams a new token of `owner` may be scoped to, `(id, name)`: none for a
+/// suborganization, whose tokens see all of its packages.
+async fn load_scopes(
+    session: Session,
+    owner: TokenOwner,
+) -> Result<Vec<(String, String)>, ApiError> {
+    match owner {
+        TokenOwner::Organization { url_name } => Ok(load_team_options(session, url_name)
+            .await?
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect()),
+        TokenOwner::Suborganization { .. } => Ok(Vec::new()),
+    }
+}
+
+/// The tokens of `owner`'s repository: the one-time secret (after creating or
+/// regenerating), the list, and the create form.
+#[component]
+pub fn TokensSection(owner: TokenOwner, repository: TokenRepository) -> impl IntoView {
+    let session = Session::expect();
     let tokens = {
-        let url_name = url_name.clone();
-        LocalResource::new(move || load_tokens(session, url_name.clone()))
+        let owner = owner.clone();
+        LocalResource::new(move || load_tokens(session, owner.clone()))
+    };
+    // Loaded once, so the form keeps what is typed in it while the list reloads.
+    let scopes = {
+        let owner = owner.clone();
+        LocalResource::new(move || load_scopes(session, owner.clone()))
     };
     let revealed = RwSignal::new(None::<Revealed>);
     let on_secret = Callback::new(move |secret: Revealed| {
         revealed.set(Some(secret));
         tokens.refetch();
     });
+    let repository = StoredValue::new(repository);
+    let suborganization = owner.is_suborganization();
 
     view! {
         {move || {
@@ -86,7 +303,7 @@ pub fn TokensTab() -> impl IntoView {
                 .map(|secret| {
                     view! {
                         <SecretPanel
-                            info=organization.get()
+                            repository=repository.get_value()
                             secret
                             on_done=Callback::new(move |()| revealed.set(None))
                         />
@@ -96,19 +313,44 @@ pub fn TokensTab() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match tokens.await {
-                    Ok(rows) => view! { <TokenTable rows on_secret reload=Callback::new(move |()| tokens.refetch()) /> }.into_any(),
+                    Ok(list) => {
+                        view! {
+                            <TokenTable
+                                rows=list.rows
+                                teams=list.teams
+                                suborganization
+                                on_secret
+                                reload=Callback::new(move |()| tokens.refetch())
+                            />
+                        }
+                            .into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Transition>
-        <CreateTokenForm url_name on_secret />
+        <Suspense fallback=|| ()>
+            {move || {
+                let owner = owner.clone();
+                Suspend::new(async move {
+                    match scopes.await {
+                        Ok(teams) => view! { <CreateTokenForm owner teams on_secret /> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 
 /// The new secret, once, with the configuration that uses it.
 #[component]
-fn SecretPanel(info: OrganizationInfo, secret: Revealed, on_done: Callback<()>) -> impl IntoView {
-    let host = info.repository.auth_host.clone();
+fn SecretPanel(
+    repository: TokenRepository,
+    secret: Revealed,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let host = repository.info.auth_host.clone();
     let (auth_json, composer_auth) = auth_examples(&host, &secret.secret);
     let heading = if secret.regenerated {
         format!("New secret for “{}”", secret.description)
@@ -135,12 +377,12 @@ fn SecretPanel(info: OrganizationInfo, secret: Revealed, on_done: Callback<()>) 
             <Snippet text=auth_json caption="auth.json (next to composer.json; keep it out of git)" copy_label="Copy auth.json" />
             <Snippet text=composer_auth caption="Or in CI: the COMPOSER_AUTH environment variable" copy_label="Copy the COMPOSER_AUTH line" />
             <Snippet
-                text=info.repository_command()
+                text=repository.command()
                 caption="The repository, once per project"
                 copy_label="Copy the repository command"
             />
             <div class="form-actions">
-                <button type="button" class="button button-primary" on:click=move |_| on_done.run(())>
+                <button type="button" class="button button-primary secret-done" on:click=move |_| on_done.run(())>
                     "I have copied it"
                 </button>
             </div>
@@ -176,32 +418,65 @@ enum RowAction {
 #[component]
 fn TokenTable(
     rows: Vec<TokenRow>,
+    /// `(id, name)` of the organization's teams, to name a token's scope.
+    teams: Vec<(String, String)>,
+    suborganization: bool,
     on_secret: Callback<Revealed>,
     reload: Callback<()>,
 ) -> impl IntoView {
     // At most one row asks for a confirmation at a time.
     let open = RwSignal::new(None::<(String, RowAction)>);
+    let intro = if suborganization {
+        "Composer authenticates to this suborganization's repository with these; they see \
+         all of its packages. Read tokens install packages; update tokens may also trigger \
+         package updates."
+    } else {
+        "Composer authenticates to this organization's repository with these. A token sees \
+         all packages or one team's. Read tokens install packages; update tokens may also \
+         trigger package updates."
+    };
     view! {
         <TablePanel
             title="Tokens"
             count=rows.len()
-            intro="Composer authenticates to this organization's repository with these. Read \
-                   tokens install packages; update tokens may also trigger package updates."
+            intro
             empty="No tokens yet. Create one below."
             class="tokens"
-            columns=&["Description", "Access", "Token", "Last used", "Expires"]
+            columns=&["Description", "Packages", "Access", "Token", "Last used", "Expires"]
         >
             {rows
                 .into_iter()
-                .map(|row| view! { <TokenRowView row open on_secret reload /> })
+                .map(|row| {
+                    let scope = match &row.team_id {
+                        None => Scope::All,
+                        Some(id) => {
+                            Scope::Team(
+                                teams
+                                    .iter()
+                                    .find(|(team_id, _)| team_id == id)
+                                    .map_or_else(|| format!("Team #{id}"), |(_, name)| name.clone()),
+                            )
+                        }
+                    };
+                    view! { <TokenRowView row scope suborganization open on_secret reload /> }
+                })
                 .collect_view()}
         </TablePanel>
     }
 }
 
+/// Which packages a token sees, as its row shows it.
+#[derive(Clone, Debug, PartialEq)]
+enum Scope {
+    All,
+    Team(String),
+}
+
 #[component]
 fn TokenRowView(
     row: TokenRow,
+    scope: Scope,
+    suborganization: bool,
     open: RwSignal<Option<(String, RowAction)>>,
     on_secret: Callback<Revealed>,
     reload: Callback<()>,
@@ -213,18 +488,17 @@ fn TokenRowView(
         let id = id.clone();
         move |action: RowAction| open.with(|open| open.as_ref() == Some(&(id.clone(), action)))
     };
-    let regenerate = {
-        let (id, description) = (id.clone(), row.description.clone());
-        Action::new_local(move |(): &()| {
-            let variables = regenerate_token::Variables { id: id.clone() };
-            let description = description.clone();
+    let regenerate_action = {
+        let id = id.clone();
+        Action::new_local(move |confirmed: &bool| {
+            let (id, confirmed) = (id.clone(), *confirmed);
             async move {
-                match execute::<RegenerateToken>(variables).await {
-                    Ok(data) => {
+                match regenerate(suborganization, id, confirmed).await {
+                    Ok((description, secret)) => {
                         open.set(None);
                         on_secret.run(Revealed {
                             description,
-                            secret: data.regenerate_token.secret,
+                            secret,
                             regenerated: true,
                         });
                     }
@@ -236,13 +510,13 @@ fn TokenRowView(
             }
         })
     };
-    let remove = {
+    let remove_action = {
         let id = id.clone();
         Action::new_local(move |(): &()| {
-            let variables = remove_token::Variables { id: id.clone() };
+            let id = id.clone();
             async move {
-                match execute::<RemoveToken>(variables).await {
-                    Ok(_) => {
+                match remove(suborganization, id).await {
+                    Ok(()) => {
                         open.set(None);
                         reload.run(());
                     }
@@ -275,11 +549,25 @@ fn TokenRowView(
     let (is_open_regenerate, is_open_remove, is_open_any) =
         (is_open.clone(), is_open.clone(), is_open.clone());
     let (toggle_regenerate, toggle_remove, cancel) = (toggle.clone(), toggle.clone(), toggle);
-    let remove_pending = remove.pending();
+    let remove_pending = remove_action.pending();
 
     view! {
-        <tr class:token-expired=expired>
+        <tr class:token-expired=expired data-token=row.description.clone()>
             <td class="token-description">{row.description.clone()}</td>
+            <td class="token-scope">
+                {match scope {
+                    Scope::All => view! { <span class="badge badge-neutral">"All packages"</span> }.into_any(),
+                    Scope::Team(name) => {
+                        view! {
+                            <span class="badge badge-team" title="Sees the packages of this team">
+                                "Team: "
+                                {name}
+                            </span>
+                        }
+                            .into_any()
+                    }
+                }}
+            </td>
             <td>
                 <span class="badge" class:badge-info=row.access == TokenAccess::Update>
                     {row.access.label()}
@@ -314,7 +602,7 @@ fn TokenRowView(
             <td class="row-actions">
                 <button
                     type="button"
-                    class="button button-small"
+                    class="button button-small regenerate-token"
                     aria-expanded=move || is_open_regenerate(RowAction::Regenerate).to_string()
                     on:click=move |_| toggle_regenerate(RowAction::Regenerate)
                 >
@@ -349,12 +637,14 @@ fn TokenRowView(
                         </p>
                         <TypedConfirmation
                             phrase=description.clone()
+                            alternative=REGENERATE_WORD
+                            name="regenerate-confirmation"
                             action_label="Regenerate secret"
                             pending_label="Regenerating…"
-                            pending=regenerate.pending()
-                            on_confirm=move || {
+                            pending=regenerate_action.pending()
+                            on_confirm=move |confirmed| {
                                 error.set(None);
-                                regenerate.dispatch(());
+                                regenerate_action.dispatch(confirmed);
                             }
                             on_cancel=Callback::new(move |()| cancel(RowAction::Regenerate))
                         />
@@ -375,7 +665,7 @@ fn TokenRowView(
                             error=Signal::derive(move || error.get().map(|error| error.message))
                             on_confirm=Callback::new(move |()| {
                                 error.set(None);
-                                remove.dispatch(());
+                                remove_action.dispatch(());
                             })
                             on_cancel=Callback::new(move |()| cancel(RowAction::Remove))
                             subject=description.clone()
@@ -387,64 +677,74 @@ fn TokenRowView(
             };
             Some(view! {
                 <tr class="row-confirmation">
-                    <td colspan="6">{confirmation}</td>
+                    <td colspan="7">{confirmation}</td>
                 </tr>
             })
         }}
     }
 }
 
+/// The scope choice of an organization's new token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ScopeChoice {
+    All,
+    Team,
+}
+
 #[component]
-fn CreateTokenForm(url_name: String, on_secret: Callback<Revealed>) -> impl IntoView {
+fn CreateTokenForm(
+    owner: TokenOwner,
+    /// `(id, name)`: the teams a token may be scoped to; empty for a suborganization.
+    teams: Vec<(String, String)>,
+    on_secret: Callback<Revealed>,
+) -> impl IntoView {
     let session = Session::expect();
     let description = RwSignal::new(String::new());
     let access = RwSignal::new(TokenAccess::Read);
+    let scope = RwSignal::new(ScopeChoice::All);
+    let team_id = RwSignal::new(teams.first().map(|(id, _)| id.clone()).unwrap_or_default());
     let expires_on = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
+    let with_scope = !owner.is_suborganization();
+    let has_teams = !teams.is_empty();
+    let team_options = Signal::stored(teams);
 
-    let create = Action::new_local(
-        move |(description_text, access_value, expires_at): &(
-            String,
-            TokenAccess,
-            Option<String>,
-        )| {
-            let variables = create_token::Variables {
-                organization: url_name.clone(),
-                description: description_text.clone(),
-                access: *access_value,
-                expires_at: expires_at.clone(),
-            };
-            async move {
-                match execute::<CreateToken>(variables).await {
-                    Ok(data) => {
-                        description.set(String::new());
-                        expires_on.set(String::new());
-                        access.set(TokenAccess::Read);
-                        on_secret.run(Revealed {
-                            description: data.create_token.token.description,
-                            secret: data.create_token.secret,
-                            regenerated: false,
-                        });
-                    }
-                    Err(failure) => {
-                        session.observe(&failure);
-                        error.set(Some(failure));
-                    }
+    let create_action = Action::new_local(move |input: &NewToken| {
+        let (owner, input) = (owner.clone(), input.clone());
+        async move {
+            match create(owner, input).await {
+                Ok(revealed) => {
+                    description.set(String::new());
+                    expires_on.set(String::new());
+                    access.set(TokenAccess::Read);
+                    scope.set(ScopeChoice::All);
+                    on_secret.run(revealed);
+                }
+                Err(failure) => {
+                    session.observe(&failure);
+                    error.set(Some(failure));
                 }
             }
-        },
-    );
-    let pending = create.pending();
+        }
+    });
+    let pending = create_action.pending();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         error.set(None);
         let date = expires_on.get_untracked();
-        create.dispatch((
-            description.get_untracked().trim().to_owned(),
-            access.get_untracked(),
+        let team = (with_scope && scope.get_untracked() == ScopeChoice::Team)
+            .then(|| team_id.get_untracked());
+        if team.as_deref() == Some("") {
+            error.set(Some(ApiError::invalid("teamId", "Choose the team.")));
+            return;
+        }
+        create_action.dispatch(NewToken {
+            description: description.get_untracked().trim().to_owned(),
+            access: access.get_untracked(),
+            team_id: team,
             // The end of the chosen day, UTC.
-            (!date.is_empty()).then(|| format!("{date}T23:59:59Z")),
-        ));
+            expires_at: (!date.is_empty()).then(|| format!("{date}T23:59:59Z")),
+        });
     };
     let access_option = move |value: TokenAccess, title: &'static str, detail: &'static str| {
         view! {
@@ -463,9 +763,29 @@ fn CreateTokenForm(url_name: String, on_secret: Callback<Revealed>) -> impl Into
             </label>
         }
     };
+    let scope_option =
+        move |value: ScopeChoice, id: &'static str, title: &'static str, detail: &'static str| {
+            view! {
+                <label class="choice" for=id>
+                    <input
+                        type="radio"
+                        id=id
+                        name="scope"
+                        value=id
+                        disabled=value == ScopeChoice::Team && !has_teams
+                        prop:checked=move || scope.get() == value
+                        on:change=move |_| scope.set(value)
+                    />
+                    <span>
+                        <strong>{title}</strong>
+                        <span class="muted">{detail}</span>
+                    </span>
+                </label>
+            }
+        };
 
     view! {
-        <form class="panel form-panel" on:submit=on_submit novalidate>
+        <form class="panel form-panel create-token-form" on:submit=on_submit novalidate>
             <h2>"Create a token"</h2>
             <FormError message=form_error(error, FIELDS) />
             <TextField
@@ -477,6 +797,24 @@ fn CreateTokenForm(url_name: String, on_secret: Callback<Revealed>) -> impl Into
                 hint="Where it is used, so you know what breaks if you remove it."
                 required=true
             />
+            <Show when=move || with_scope>
+                <fieldset class="field choices" class:field-invalid=move || field_error(error, "teamId").with(Option::is_some)>
+                    <legend>"Packages it sees"</legend>
+                    {scope_option(ScopeChoice::All, "scope-all", "All packages", " — every current and future package of the organization")}
+                    {scope_option(ScopeChoice::Team, "scope-team", "One team's packages", " — only what that team sees, and what it is granted later")}
+                    <Show when=move || scope.get() == ScopeChoice::Team>
+                        <div class="nested-field">
+                            <SelectField
+                                label="Team"
+                                name="teamId"
+                                value=team_id
+                                options=team_options
+                                error=field_error(error, "teamId")
+                            />
+                        </div>
+                    </Show>
+                </fieldset>
+            </Show>
             <fieldset class="field choices" class:field-invalid=move || field_error(error, "access").with(Option::is_some)>
                 <legend>"Access"</legend>
                 {access_option(TokenAccess::Read, "Read", " — install packages")}

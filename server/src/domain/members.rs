@@ -182,6 +182,8 @@ pub struct PendingInvitation {
     pub invitation: Invitation,
     pub organization: Organization,
     pub teams: Vec<Team>,
+    /// The invited account's username, for invitations by username.
+    pub username: Option<String>,
 }
 
 /// Invites a user (by username) or an email address, into the given teams. Owners only.
@@ -258,10 +260,15 @@ pub async fn invite(
                     .await?;
             });
         }
+        let username = match invitee {
+            Invitee::Username(username) => Some(username.to_owned()),
+            Invitee::Email(_) => None,
+        };
         Ok(PendingInvitation {
             invitation,
             organization: scope.root.clone(),
             teams,
+            username,
         })
     })
     .await
@@ -288,7 +295,8 @@ async fn teams_of(conn: &mut DbConn, organization_id: i64, team_ids: &[i64]) -> 
 async fn with_details(conn: &mut DbConn, invitation: Invitation) -> Result<PendingInvitation> {
     let organization_id = invitation.organization_id;
     let invitation_id = invitation.id;
-    let (organization, teams) = db_run!(conn: {
+    let invited_user = invitation.user_id;
+    let (organization, teams, username) = db_run!(conn: {
         let organization = organizations::table
             .find(organization_id)
             .select(Organization::as_select())
@@ -300,12 +308,22 @@ async fn with_details(conn: &mut DbConn, invitation: Invitation) -> Result<Pendi
             .select(Team::as_select())
             .load(conn)
             .await?;
-        (organization, teams)
+        let username: Option<String> = match invited_user {
+            Some(user_id) => users::table
+                .find(user_id)
+                .select(users::username)
+                .first(conn)
+                .await
+                .optional()?,
+            None => None,
+        };
+        (organization, teams, username)
     });
     Ok(PendingInvitation {
         invitation,
         organization,
         teams,
+        username,
     })
 }
 

@@ -54,6 +54,11 @@ impl InvitationView {
         self.0.invitation.email.as_deref()
     }
 
+    /// The invited user's username, when the invitation is by username.
+    async fn username(&self) -> Option<&str> {
+        self.0.username.as_deref()
+    }
+
     /// The invited user's id, when the invitation is by username.
     async fn user_id(&self) -> Option<ID> {
         self.0.invitation.user_id.map(|id| ID(id.to_string()))

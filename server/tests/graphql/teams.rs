@@ -400,6 +400,16 @@ async fn members_join_by_invitation_and_leave_at_once(app: TestApp) {
         .await
         .data()["inviteMember"]["id"]
         .clone();
+    let open = owner
+        .graphql(
+            "{ organization(urlName: \"acme\") { invitations { username email } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        open.data()["organization"]["invitations"],
+        json!([{ "username": "mallory", "email": null }])
+    );
     mallory
         .graphql(
             "mutation($i: ID!) { removeInvitation(id: $i) }",

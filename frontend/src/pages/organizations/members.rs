@@ -93,11 +93,11 @@ async fn load_invitations(
         .into_iter()
         .map(|invitation| InvitationRow {
             id: invitation.id,
-            // An invitation by username names the account only by its id.
-            invitee: match (invitation.email, invitation.user_id) {
-                (Some(email), _) => email,
-                (None, Some(user_id)) => format!("User account #{user_id}"),
-                (None, None) => "Unknown".to_owned(),
+            invitee: match (invitation.email, invitation.username, invitation.user_id) {
+                (Some(email), _, _) => email,
+                (None, Some(username), _) => username,
+                (None, None, Some(user_id)) => format!("User account #{user_id}"),
+                (None, None, None) => "Unknown".to_owned(),
             },
             teams: invitation.teams.into_iter().map(|team| team.name).collect(),
             created_at: invitation.created_at,

@@ -418,6 +418,20 @@ pub async fn resolve_by_id(
     }
 }
 
+/// The actor's access to the organization that owns an object (a team, a token, a
+/// credential…); to whoever may not see that organization, the object does not exist.
+pub async fn resolve_owner_of(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_id: i64,
+    object: &'static str,
+) -> Result<Access> {
+    match resolve_by_id(conn, actor, organization_id).await {
+        Err(Error::NotFound(_)) => Err(Error::NotFound(object)),
+        other => other,
+    }
+}
+
 async fn for_root(conn: &mut DbConn, actor: &Actor, root: Organization) -> Result<Access> {
     let everything = |root: Organization, member: bool, team_ids: Vec<i64>, user_id| Access {
         organization: root.clone(),

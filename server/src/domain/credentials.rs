@@ -274,10 +274,8 @@ async fn find_owned(conn: &mut DbConn, actor: &Actor, credential_id: i64) -> Res
             .optional()?
     })
     .ok_or(Error::NotFound("credential"))?;
-    let scope = match access::resolve_by_id(conn, actor, credential.organization_id).await {
-        Err(Error::NotFound(_)) => return Err(Error::NotFound("credential")),
-        other => other?,
-    };
+    let scope =
+        access::resolve_owner_of(conn, actor, credential.organization_id, "credential").await?;
     scope.require_user()?;
     scope.require(Permission::AddPackages)?;
     Ok(credential)

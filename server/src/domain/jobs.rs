@@ -24,10 +24,7 @@ pub async fn find_visible(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<J
     let Some(organization_id) = job.organization_id else {
         return Err(Error::NotFound("job"));
     };
-    let scope = match access::resolve_by_id(conn, actor, organization_id).await {
-        Err(Error::NotFound(_)) => return Err(Error::NotFound("job")),
-        other => other?,
-    };
+    let scope = access::resolve_owner_of(conn, actor, organization_id, "job").await?;
     if visible_in(conn, &scope, &job).await? {
         Ok(job)
     } else {

@@ -462,10 +462,8 @@ pub async fn remove_invitation(db: &Db, actor: &Actor, invitation_id: i64) -> Re
                     .optional()?
             })
             .ok_or(Error::NotFound("invitation"))?;
-            let scope = match access::resolve_by_id(conn, actor, organization_id).await {
-                Err(Error::NotFound(_)) => return Err(Error::NotFound("invitation")),
-                other => other?,
-            };
+            let scope =
+                access::resolve_owner_of(conn, actor, organization_id, "invitation").await?;
             scope.require_user()?;
             scope.require_owner()?;
         }

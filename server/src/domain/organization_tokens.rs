@@ -156,11 +156,7 @@ async fn find_owned(conn: &mut DbConn, actor: &Actor, token_id: i64) -> Result<O
             .optional()?
     })
     .ok_or(Error::NotFound("token"))?;
-    let scope = match access::resolve_by_id(conn, actor, token.organization_id).await {
-        Ok(scope) => scope,
-        Err(Error::NotFound(_)) => return Err(Error::NotFound("token")),
-        Err(other) => return Err(other),
-    };
+    let scope = access::resolve_owner_of(conn, actor, token.organization_id, "token").await?;
     scope.require_user()?;
     scope.require_owner()?;
     Ok(token)

@@ -109,10 +109,7 @@ async fn team_and_access(conn: &mut DbConn, actor: &Actor, team_id: i64) -> Resu
             .optional()?
     })
     .ok_or(Error::NotFound("team"))?;
-    let scope = match access::resolve_by_id(conn, actor, organization_id).await {
-        Err(Error::NotFound(_)) => return Err(Error::NotFound("team")),
-        other => other?,
-    };
+    let scope = access::resolve_owner_of(conn, actor, organization_id, "team").await?;
     let team = find(conn, &scope, team_id).await?;
     Ok((team, scope))
 }
@@ -396,18 +393,7 @@ pub async fn add_packages(
             for key in keys {
                 let package = package_by_name_or_id(conn, &scope, key).await?;
                 require_grant_right(conn, &scope, &package).await?;
-                let now = db::now();
-                db_run!(conn: {
-                    diesel::insert_into(team_packages::table)
-                        .values((
-                            team_packages::team_id.eq(team.id),
-                            team_packages::package_id.eq(package.id),
-                            team_packages::created_at.eq(now),
-                        ))
-                        .on_conflict_do_nothing()
-                        .execute(conn)
-                        .await?;
-                });
+                grant_package(conn, team.id, package.id).await?;
                 granted.push(package);
             }
             Ok((granted, scope.root.id))
@@ -496,19 +482,8 @@ pub async fn revoke_access_to_all_packages(
                         .load(conn)
                         .await?
                 });
-                let now = db::now();
                 for package_id in current {
-                    db_run!(conn: {
-                        diesel::insert_into(team_packages::table)
-                            .values((
-                                team_packages::team_id.eq(team.id),
-                                team_packages::package_id.eq(package_id),
-                                team_packages::created_at.eq(now),
-                            ))
-                            .on_conflict_do_nothing()
-                            .execute(conn)
-                            .await?;
-                    });
+                    grant_package(conn, team.id, package_id).await?;
                 }
             }
             let team = db_run!(conn: {
@@ -544,19 +519,25 @@ pub async fn grant_to_adding_teams(
             .load(conn)
             .await?
     });
-    let now = db::now();
     for team_id in adders {
-        db_run!(conn: {
-            diesel::insert_into(team_packages::table)
-                .values((
-                    team_packages::team_id.eq(team_id),
-                    team_packages::package_id.eq(package_id),
-                    team_packages::created_at.eq(now),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await?;
-        });
+        grant_package(conn, team_id, package_id).await?;
     }
+    Ok(())
+}
+
+/// One grant; granting twice is no change.
+async fn grant_package(conn: &mut DbConn, team_id: i64, package_id: i64) -> Result<()> {
+    let now = db::now();
+    db_run!(conn: {
+        diesel::insert_into(team_packages::table)
+            .values((
+                team_packages::team_id.eq(team_id),
+                team_packages::package_id.eq(package_id),
+                team_packages::created_at.eq(now),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    });
     Ok(())
 }

@@ -145,17 +145,24 @@ pub async fn publish_root(
     urls: &RepositoryUrls,
     organization: &Organization,
 ) -> Result<()> {
-    let organization_id = organization.id;
+    let names = package_names(conn, organization.id).await?;
+    let body = render_root(urls, organization, names);
+    store(conn, organization.id, ROOT_PATH, body).await
+}
+
+/// Every named package of the organization, by name (SQL gives no order otherwise, and
+/// a document's bytes must not change without a reason).
+pub async fn package_names(conn: &mut DbConn, organization_id: i64) -> Result<Vec<String>> {
     let names: Vec<Option<String>> = db_run!(conn: {
         packages::table
             .filter(packages::organization_id.eq(organization_id))
             .filter(packages::name.is_not_null())
+            .order(packages::name.asc())
             .select(packages::name)
             .load(conn)
             .await?
     });
-    let body = render_root(urls, organization, names.into_iter().flatten().collect());
-    store(conn, organization.id, ROOT_PATH, body).await
+    Ok(names.into_iter().flatten().collect())
 }
 
 /// Upserts a document. An unchanged body keeps its `updated_at`, so clients revalidating

@@ -126,7 +126,7 @@ impl Reader {
         // given that access) sees every package, including those added later: this view
         // is dropped whenever the organization publishes or its teams' access changes.
         let names = if access::teams_see_all_packages(&mut conn, team_ids).await? {
-            all_package_names(&mut conn, self.organization.id).await?
+            publish::package_names(&mut conn, self.organization.id).await?
         } else {
             publish::names_granted_to(&mut conn, self.organization.id, team_ids).await?
         };
@@ -147,22 +147,6 @@ impl Reader {
             Some(view) => view.names.contains(package_name),
         })
     }
-}
-
-async fn all_package_names(
-    conn: &mut crate::db::DbConn,
-    organization_id: i64,
-) -> Result<Vec<String>> {
-    let names: Vec<Option<String>> = db_run!(conn: {
-        packages::table
-            .filter(packages::organization_id.eq(organization_id))
-            .filter(packages::name.is_not_null())
-            .order(packages::name.asc())
-            .select(packages::name)
-            .load(conn)
-            .await?
-    });
-    Ok(names.into_iter().flatten().collect())
 }
 
 async fn organization_named(state: &AppState, url_name: &str) -> Result<Option<Arc<Organization>>> {

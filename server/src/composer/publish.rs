@@ -39,6 +39,18 @@ impl RepositoryUrls {
         format!("{}/{}", self.public_url, organization.url_name)
     }
 
+    /// A vendor customer's own repository, inside the organization's path.
+    pub fn customer_repository(
+        &self,
+        organization: &Organization,
+        customer_url_name: &str,
+    ) -> String {
+        format!(
+            "{}/customers/{customer_url_name}",
+            self.repository(organization)
+        )
+    }
+
     pub fn dist(&self, organization: &Organization, package_name: &str, reference: &str) -> String {
         format!(
             "{}/dists/{package_name}/{reference}.zip",

@@ -5,9 +5,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, artifacts, composer_documents, credentials, invitations, jobs, memberships,
+    api_tokens, artifacts, composer_documents, credentials, customer_packages,
+    customer_vendor_bundles, customers, invitations, jobs, magento_legacy_keys, memberships,
     organization_tokens, organizations, package_versions, packages, sessions,
-    suborganization_teams, teams, users,
+    suborganization_teams, teams, users, vendor_bundle_packages, vendor_bundles,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -381,4 +382,111 @@ pub struct NewInvitation<'a> {
     pub invited_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = customers)]
+pub struct Customer {
+    pub id: i64,
+    pub organization_id: i64,
+    pub name: String,
+    pub url_name: String,
+    pub enabled: bool,
+    pub access_to_version_control_source: bool,
+    pub minimum_accessible_stability: Option<String>,
+    pub assign_all_packages: bool,
+    pub token_prefix: String,
+    pub token_hash: String,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub access_changed_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = customers)]
+pub struct NewCustomer<'a> {
+    pub organization_id: i64,
+    pub name: &'a str,
+    pub url_name: &'a str,
+    pub enabled: bool,
+    pub access_to_version_control_source: bool,
+    pub minimum_accessible_stability: Option<&'a str>,
+    pub assign_all_packages: bool,
+    pub token_prefix: &'a str,
+    pub token_hash: &'a str,
+    pub access_changed_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+/// A package granted to a customer, with its limits.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = customer_packages)]
+pub struct CustomerPackage {
+    pub customer_id: i64,
+    pub package_id: i64,
+    pub version_constraint: Option<String>,
+    pub expiration_date: Option<NaiveDateTime>,
+    pub minimum_accessible_stability: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = vendor_bundles)]
+pub struct VendorBundle {
+    pub id: i64,
+    pub organization_id: i64,
+    pub name: String,
+    pub version_constraint: Option<String>,
+    pub minimum_accessible_stability: Option<String>,
+    pub assign_all_packages: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = vendor_bundles)]
+pub struct NewVendorBundle<'a> {
+    pub organization_id: i64,
+    pub name: &'a str,
+    pub version_constraint: Option<&'a str>,
+    pub minimum_accessible_stability: Option<&'a str>,
+    pub assign_all_packages: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = vendor_bundle_packages)]
+pub struct VendorBundlePackage {
+    pub vendor_bundle_id: i64,
+    pub package_id: i64,
+    pub version_constraint: Option<String>,
+    pub minimum_accessible_stability: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = customer_vendor_bundles)]
+pub struct CustomerVendorBundle {
+    pub customer_id: i64,
+    pub vendor_bundle_id: i64,
+    pub expiration_date: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = magento_legacy_keys)]
+pub struct MagentoLegacyKey {
+    pub id: i64,
+    pub customer_id: i64,
+    pub public_key: String,
+    pub private_key_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = magento_legacy_keys)]
+pub struct NewMagentoLegacyKey<'a> {
+    pub customer_id: i64,
+    pub public_key: &'a str,
+    pub private_key_hash: &'a str,
+    pub created_at: NaiveDateTime,
 }

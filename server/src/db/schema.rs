@@ -263,6 +263,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customers (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        url_name -> Text,
+        enabled -> Bool,
+        access_to_version_control_source -> Bool,
+        minimum_accessible_stability -> Nullable<Text>,
+        assign_all_packages -> Bool,
+        token_prefix -> Text,
+        token_hash -> Text,
+        last_used_at -> Nullable<Timestamp>,
+        access_changed_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_packages (customer_id, package_id) {
+        customer_id -> BigInt,
+        package_id -> BigInt,
+        version_constraint -> Nullable<Text>,
+        expiration_date -> Nullable<Timestamp>,
+        minimum_accessible_stability -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendor_bundles (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        version_constraint -> Nullable<Text>,
+        minimum_accessible_stability -> Nullable<Text>,
+        assign_all_packages -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendor_bundle_packages (vendor_bundle_id, package_id) {
+        vendor_bundle_id -> BigInt,
+        package_id -> BigInt,
+        version_constraint -> Nullable<Text>,
+        minimum_accessible_stability -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_vendor_bundles (customer_id, vendor_bundle_id) {
+        customer_id -> BigInt,
+        vendor_bundle_id -> BigInt,
+        expiration_date -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magento_legacy_keys (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        public_key -> Text,
+        private_key_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_downloads (customer_id, package_id, version_normalized, day) {
+        customer_id -> BigInt,
+        package_id -> BigInt,
+        version_normalized -> Text,
+        day -> Text,
+        downloads -> BigInt,
+    }
+}
+
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_packages -> teams (team_id));
@@ -278,6 +358,18 @@ diesel::joinable!(package_requirements -> packages (package_id));
 diesel::joinable!(packages -> organizations (organization_id));
 diesel::joinable!(organization_tokens -> organizations (organization_id));
 diesel::joinable!(credentials -> organizations (organization_id));
+
+diesel::joinable!(customers -> organizations (organization_id));
+diesel::joinable!(customer_packages -> customers (customer_id));
+diesel::joinable!(customer_packages -> packages (package_id));
+diesel::joinable!(vendor_bundles -> organizations (organization_id));
+diesel::joinable!(vendor_bundle_packages -> vendor_bundles (vendor_bundle_id));
+diesel::joinable!(vendor_bundle_packages -> packages (package_id));
+diesel::joinable!(customer_vendor_bundles -> customers (customer_id));
+diesel::joinable!(customer_vendor_bundles -> vendor_bundles (vendor_bundle_id));
+diesel::joinable!(magento_legacy_keys -> customers (customer_id));
+diesel::joinable!(customer_downloads -> customers (customer_id));
+diesel::joinable!(customer_downloads -> packages (package_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sessions,
@@ -301,4 +393,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     suborganization_teams,
     invitations,
     invitation_teams,
+    customers,
+    customer_packages,
+    vendor_bundles,
+    vendor_bundle_packages,
+    customer_vendor_bundles,
+    magento_legacy_keys,
+    customer_downloads,
 );

@@ -37,6 +37,8 @@ const RESERVED_URL_NAMES: &[&str] = &[
     "admin",
     "api",
     "assets",
+    // A customer's repository: /<organization>/customers/<customer>/.
+    "customers",
     "graphql",
     "graphiql",
     "login",

@@ -33,6 +33,9 @@ pub struct Services {
     pub schema: PackyardSchema,
     pub sealer: Sealer,
     pub blobs: BlobStore,
+    /// For outgoing requests (webhook deliveries): no redirects, since a redirect could
+    /// lead a delivery to an address its URL was checked not to be.
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -44,6 +47,12 @@ impl AppState {
         jobs.spawn_replica_listener(&db);
         let sealer = Sealer::load(&config)?;
         let blobs = BlobStore::new(config.data_dir.join("storage"));
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("Packyard/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(20))
+            .build()?;
         Ok(AppState(Arc::new(Services {
             db,
             config: Arc::new(config),
@@ -51,6 +60,7 @@ impl AppState {
             schema: graphql::schema(),
             sealer,
             blobs,
+            http,
         })))
     }
 }

@@ -58,6 +58,12 @@ pub struct Config {
     pub allow_local_repositories: bool,
     /// Largest accepted upload (artifact archives), in MiB.
     pub max_upload_mib: u64,
+    /// Whether outgoing webhooks may target loopback and private addresses. Off by
+    /// default: a webhook URL must not become a way to reach the server's own network.
+    pub allow_local_webhooks: bool,
+    /// Wait before a failed job's first retry, in milliseconds; each further retry waits
+    /// four times longer (at most an hour).
+    pub job_retry_base_ms: u64,
 }
 
 const FIELDS: &[&str] = &[
@@ -76,6 +82,8 @@ const FIELDS: &[&str] = &[
     "secret_key",
     "allow_local_repositories",
     "max_upload_mib",
+    "allow_local_webhooks",
+    "job_retry_base_ms",
 ];
 
 impl Default for Config {
@@ -97,6 +105,8 @@ impl Default for Config {
             secret_key: None,
             allow_local_repositories: false,
             max_upload_mib: 64,
+            allow_local_webhooks: false,
+            job_retry_base_ms: 5000,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::schema::{
     customer_vendor_bundles, customers, invitations, jobs, magento_legacy_keys, memberships,
     organization_tokens, organizations, package_versions, packages, sessions,
     suborganization_teams, teams, users, vendor_bundle_packages, vendor_bundles,
+    webhook_deliveries, webhooks,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -488,5 +489,52 @@ pub struct NewMagentoLegacyKey<'a> {
     pub customer_id: i64,
     pub public_key: &'a str,
     pub private_key_hash: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhooks)]
+pub struct Webhook {
+    pub id: i64,
+    pub organization_id: i64,
+    pub url: String,
+    pub sealed_secret: Option<String>,
+    pub events: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = webhooks)]
+pub struct NewWebhook<'a> {
+    pub organization_id: i64,
+    pub url: &'a str,
+    pub sealed_secret: Option<&'a str>,
+    pub events: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i32,
+    pub response_code: Option<i32>,
+    pub duration_ms: Option<i64>,
+    pub error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct NewWebhookDelivery<'a> {
+    pub webhook_id: i64,
+    pub event: &'a str,
+    pub payload: &'a str,
+    pub status: &'a str,
     pub created_at: NaiveDateTime,
 }

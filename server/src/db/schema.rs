@@ -343,6 +343,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        url -> Text,
+        sealed_secret -> Nullable<Text>,
+        events -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        event -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        response_code -> Nullable<Integer>,
+        duration_ms -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_packages -> teams (team_id));
@@ -370,6 +397,9 @@ diesel::joinable!(customer_vendor_bundles -> vendor_bundles (vendor_bundle_id));
 diesel::joinable!(magento_legacy_keys -> customers (customer_id));
 diesel::joinable!(customer_downloads -> customers (customer_id));
 diesel::joinable!(customer_downloads -> packages (package_id));
+
+diesel::joinable!(webhooks -> organizations (organization_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sessions,
@@ -400,4 +430,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_vendor_bundles,
     magento_legacy_keys,
     customer_downloads,
+    webhooks,
+    webhook_deliveries,
 );

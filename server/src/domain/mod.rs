@@ -19,3 +19,4 @@ pub mod suborganizations;
 pub mod teams;
 pub mod users;
 pub mod vendor_bundles;
+pub mod webhooks;

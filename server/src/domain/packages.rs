@@ -363,6 +363,20 @@ pub async fn remove(
                     name,
                 )
                 .await?;
+                let details = serde_json::json!({
+                    "package": {
+                        "id": package.id.to_string(),
+                        "name": name,
+                        "repositoryUrl": package.repository_url,
+                    },
+                });
+                super::webhooks::emit(
+                    conn,
+                    &organization.organization,
+                    super::webhooks::Event::PackageRemoved,
+                    details,
+                )
+                .await?;
             }
             let job = super::artifacts::enqueue_file_deletion(
                 conn,

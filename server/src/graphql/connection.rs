@@ -8,6 +8,7 @@ use super::jobs::JobView;
 use super::members::MemberView;
 use super::organizations::OrganizationView;
 use super::packages::{PackageVersionView, PackageView};
+use super::webhooks::WebhookDeliveryView;
 use crate::domain::pagination::Page;
 
 #[derive(SimpleObject)]
@@ -25,6 +26,7 @@ pub struct PageInfo {
 #[graphql(concrete(name = "PackageVersionConnection", params(PackageVersionView)))]
 #[graphql(concrete(name = "ArtifactConnection", params(ArtifactView)))]
 #[graphql(concrete(name = "CustomerConnection", params(CustomerView)))]
+#[graphql(concrete(name = "WebhookDeliveryConnection", params(WebhookDeliveryView)))]
 pub struct Connection<T: OutputType> {
     pub nodes: Vec<T>,
     pub page_info: PageInfo,

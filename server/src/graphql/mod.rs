@@ -17,6 +17,7 @@ mod suborganizations;
 mod teams;
 mod users;
 mod vendor_bundles;
+mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -57,6 +58,7 @@ pub struct Mutation(
     suborganizations::SuborganizationMutation,
     customers::CustomerMutation,
     vendor_bundles::VendorBundleMutation,
+    webhooks::WebhookMutation,
 );
 
 #[derive(MergedSubscription, Default)]

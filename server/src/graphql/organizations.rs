@@ -12,6 +12,7 @@ use super::packages::{ComposerRepository, PackageView};
 use super::suborganizations::SuborganizationView;
 use super::teams::{TeamPermissionFlags, TeamView};
 use super::vendor_bundles::VendorBundleView;
+use super::webhooks::WebhookView;
 use super::{actor, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
 use crate::domain::access::{self, Access};
@@ -19,7 +20,7 @@ use crate::domain::organizations::{self, Role};
 use crate::domain::pagination::PageRequest;
 use crate::domain::{
     artifacts, credentials, customers, jobs, members, organization_tokens, packages,
-    suborganizations, teams, vendor_bundles,
+    suborganizations, teams, vendor_bundles, webhooks,
 };
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +246,13 @@ impl OrganizationView {
         Ok(VendorBundleView(
             vendor_bundles::find(&mut conn, &self.0, parse_id("id", &id)?).await?,
         ))
+    }
+
+    /// Outgoing webhooks with their delivery logs. Owners only.
+    async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<WebhookView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let found = webhooks::list(&mut conn, &self.0).await?;
+        Ok(found.into_iter().map(WebhookView).collect())
     }
 
     /// Where Composer finds this organization's packages, and how to authenticate.

@@ -6,6 +6,7 @@
 //! them stops reporting. Progress goes out as [`events::JobEvent`]s.
 
 pub mod delete_files;
+pub mod deliver_webhook;
 pub mod events;
 pub mod purge_sessions;
 pub mod queue;
@@ -33,6 +34,8 @@ pub enum JobPayload {
         /// Uploaded archives (by SHA-1, within the organization) whose rows were deleted.
         artifact_sha1s: Vec<String>,
     },
+    /// Sends one stored outgoing webhook delivery.
+    DeliverWebhook { delivery_id: i64 },
 }
 
 impl JobPayload {
@@ -41,6 +44,7 @@ impl JobPayload {
             JobPayload::PurgeExpiredSessions => "purge_expired_sessions",
             JobPayload::UpdatePackage { .. } => "update_package",
             JobPayload::DeleteFiles { .. } => "delete_files",
+            JobPayload::DeliverWebhook { .. } => "deliver_webhook",
         }
     }
 
@@ -51,6 +55,7 @@ impl JobPayload {
             JobPayload::UpdatePackage { package_id } => Some(*package_id),
             // Its package is gone: the job is the organization's housekeeping.
             JobPayload::DeleteFiles { .. } => None,
+            JobPayload::DeliverWebhook { .. } => None,
         }
     }
 }

@@ -179,31 +179,49 @@ pub async fn complete(conn: &mut DbConn, id: i64) -> Result<Job> {
     }))
 }
 
-/// Waiting time before attempt `attempts + 1`: 5 s, 20 s, 80 s, … at most an hour.
-pub fn backoff(attempts: i32) -> Duration {
+/// Waiting time before attempt `attempts + 1`: `base`, then four times longer each
+/// time (5 s, 20 s, 80 s, … with the default base), at most an hour.
+pub fn backoff(attempts: i32, base: std::time::Duration) -> Duration {
     let exponent = attempts.saturating_sub(1).clamp(0, 10) as u32;
-    let seconds = 5_i64.saturating_mul(4_i64.saturating_pow(exponent));
-    Duration::seconds(seconds.min(3600))
+    let base_ms = i64::try_from(base.as_millis()).unwrap_or(i64::MAX).max(1);
+    let ms = base_ms.saturating_mul(4_i64.saturating_pow(exponent));
+    Duration::milliseconds(ms.min(3_600_000))
 }
 
-/// Records a failed attempt: queued again after a backoff while attempts remain, else
-/// finished with the error.
-pub async fn fail(conn: &mut DbConn, job: &Job, message: &str) -> Result<Job> {
-    fail_with(conn, job, message, true).await
+/// Records a failed attempt: queued again after a backoff from `retry_base` while
+/// attempts remain, else finished with the error.
+pub async fn fail(
+    conn: &mut DbConn,
+    job: &Job,
+    message: &str,
+    retry_base: std::time::Duration,
+) -> Result<Job> {
+    fail_with(conn, job, message, Some(retry_base)).await
 }
 
 /// Ends the job with the error, without retrying.
 pub async fn fail_permanently(conn: &mut DbConn, job: &Job, message: &str) -> Result<Job> {
-    fail_with(conn, job, message, false).await
+    fail_with(conn, job, message, None).await
 }
 
-async fn fail_with(conn: &mut DbConn, job: &Job, message: &str, may_retry: bool) -> Result<Job> {
+async fn fail_with(
+    conn: &mut DbConn,
+    job: &Job,
+    message: &str,
+    retry_base: Option<std::time::Duration>,
+) -> Result<Job> {
     let now = db::now();
-    let retry = may_retry && job.attempts < job.max_attempts;
-    let result = if retry {
-        requeue(conn, job.id, now + backoff(job.attempts), Some(message)).await
-    } else {
-        Err(Error::NotFound("retry"))
+    let result = match retry_base {
+        Some(base) if job.attempts < job.max_attempts => {
+            requeue(
+                conn,
+                job.id,
+                now + backoff(job.attempts, base),
+                Some(message),
+            )
+            .await
+        }
+        _ => Err(Error::NotFound("retry")),
     };
     match result {
         Ok(job) => Ok(job),
@@ -263,11 +281,11 @@ pub async fn requeue_abandoned(conn: &mut DbConn, lease: Duration) -> Result<Vec
         touched.push(if job.attempts < job.max_attempts {
             match requeue(conn, job.id, now, Some(message)).await {
                 Ok(job) => job,
-                Err(Error::Conflict { .. }) => fail(conn, &job, message).await?,
+                Err(Error::Conflict { .. }) => fail_permanently(conn, &job, message).await?,
                 Err(other) => return Err(other),
             }
         } else {
-            fail(conn, &job, message).await?
+            fail_permanently(conn, &job, message).await?
         });
     }
     Ok(touched)
@@ -279,9 +297,12 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff(1), Duration::seconds(5));
-        assert_eq!(backoff(2), Duration::seconds(20));
-        assert_eq!(backoff(3), Duration::seconds(80));
-        assert_eq!(backoff(50), Duration::seconds(3600));
+        let base = std::time::Duration::from_secs(5);
+        assert_eq!(backoff(1, base), Duration::seconds(5));
+        assert_eq!(backoff(2, base), Duration::seconds(20));
+        assert_eq!(backoff(3, base), Duration::seconds(80));
+        assert_eq!(backoff(50, base), Duration::seconds(3600));
+        let fast = std::time::Duration::from_millis(100);
+        assert_eq!(backoff(2, fast), Duration::milliseconds(400));
     }
 }

@@ -743,6 +743,13 @@ async fn save(
         .iter()
         .map(|row| row.version_normalized.clone())
         .collect();
+    let before: Vec<(String, String, String)> = db_run!(conn: {
+        package_versions::table
+            .filter(package_versions::package_id.eq(package_id))
+            .select((package_versions::version_normalized, package_versions::version, package_versions::data))
+            .load(conn)
+            .await?
+    });
     db_run!(conn: {
         diesel::update(packages::table.find(package_id))
             .set((
@@ -790,8 +797,108 @@ async fn save(
             .load(conn)
             .await?
     });
+    // A package is new to its subscribers the first time its metadata is published,
+    // whether or not it had a name before (custom packages have one from the start).
+    let first_publication =
+        publish::find(conn, organization_id, &publish::tagged_path(package_name))
+            .await?
+            .is_none();
     publish::publish_package(conn, urls, organization, package_name, &versions).await?;
+    let change = Change {
+        first_publication,
+        before: &before,
+        after: &versions,
+    };
+    announce_changes(conn, organization, package, package_name, change).await?;
     Ok(versions.len())
+}
+
+/// What a run changed: the versions before (normalized, pretty, data) and after.
+struct Change<'a> {
+    first_publication: bool,
+    before: &'a [(String, String, String)],
+    after: &'a [PackageVersion],
+}
+
+/// Outgoing webhook events for what this run changed, queued in its transaction.
+async fn announce_changes(
+    conn: &mut DbConn,
+    organization: &Organization,
+    package: &Package,
+    package_name: &str,
+    change: Change<'_>,
+) -> crate::error::Result<()> {
+    use crate::domain::webhooks::{self, Event};
+    let Change {
+        first_publication,
+        before,
+        after,
+    } = change;
+    let previous: HashMap<&str, (&str, &str)> = before
+        .iter()
+        .map(|(normalized, pretty, data)| (normalized.as_str(), (pretty.as_str(), data.as_str())))
+        .collect();
+    let current: HashSet<&str> = after
+        .iter()
+        .map(|version| version.version_normalized.as_str())
+        .collect();
+    let added: Vec<&PackageVersion> = after
+        .iter()
+        .filter(|version| !previous.contains_key(version.version_normalized.as_str()))
+        .collect();
+    let removed: Vec<(&str, &str)> = before
+        .iter()
+        .filter(|(normalized, _, _)| !current.contains(normalized.as_str()))
+        .map(|(normalized, pretty, _)| (normalized.as_str(), pretty.as_str()))
+        .collect();
+    let changed = after.iter().any(|version| {
+        previous
+            .get(version.version_normalized.as_str())
+            .is_some_and(|(_, data)| *data != version.data)
+    });
+    let package_details = serde_json::json!({
+        "id": package.id.to_string(),
+        "name": package_name,
+        "repositoryUrl": package.repository_url,
+    });
+    let version_details = |pretty: &str, normalized: &str| {
+        serde_json::json!({
+            "package": package_details,
+            "version": { "version": pretty, "versionNormalized": normalized },
+        })
+    };
+    if first_publication {
+        webhooks::emit(
+            conn,
+            organization,
+            Event::PackageCreated,
+            serde_json::json!({ "package": package_details }),
+        )
+        .await?;
+    } else if !added.is_empty() || !removed.is_empty() || changed {
+        webhooks::emit(
+            conn,
+            organization,
+            Event::PackageUpdated,
+            serde_json::json!({
+                "package": package_details,
+                "versions": {
+                    "added": added.iter().map(|v| v.version.as_str()).collect::<Vec<_>>(),
+                    "removed": removed.iter().map(|(_, pretty)| *pretty).collect::<Vec<_>>(),
+                },
+            }),
+        )
+        .await?;
+    }
+    for version in added {
+        let details = version_details(&version.version, &version.version_normalized);
+        webhooks::emit(conn, organization, Event::VersionAdded, details).await?;
+    }
+    for (normalized, pretty) in removed {
+        let details = version_details(pretty, normalized);
+        webhooks::emit(conn, organization, Event::VersionRemoved, details).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use tracing::Instrument;
 
 use super::queue::{self, Enqueue};
 use super::{
-    JobPayload, JobStatus, PermanentFailure, delete_files, purge_sessions, update_package,
+    JobPayload, JobStatus, PermanentFailure, delete_files, deliver_webhook, purge_sessions,
+    update_package,
 };
 use crate::app::AppState;
 use crate::db::rows::Job;
@@ -175,10 +176,32 @@ async fn dispatch(context: JobContext) -> anyhow::Result<()> {
             package_id,
             artifact_sha1s,
         } => delete_files::run(&context, organization_id, package_id, &artifact_sha1s).await,
+        JobPayload::DeliverWebhook { delivery_id } => {
+            deliver_webhook::run(&context, delivery_id).await
+        }
     }
 }
 
 async fn record_outcome(state: &AppState, job: &Job, outcome: anyhow::Result<()>) -> Result<()> {
+    let updated = record_status(state, job, outcome).await?;
+    let mut conn = state.db.get().await?;
+    state
+        .jobs
+        .publish(
+            &mut conn,
+            updated.id,
+            updated.organization_id,
+            &updated.status,
+        )
+        .await?;
+    drop(conn);
+    if updated.status == JobStatus::Error.as_str() {
+        announce_failure(state, &updated).await?;
+    }
+    Ok(())
+}
+
+async fn record_status(state: &AppState, job: &Job, outcome: anyhow::Result<()>) -> Result<Job> {
     let mut conn = state.db.get().await?;
     let updated = match outcome {
         Ok(()) => {
@@ -191,18 +214,71 @@ async fn record_outcome(state: &AppState, job: &Job, outcome: anyhow::Result<()>
             if error.downcast_ref::<PermanentFailure>().is_some() {
                 queue::fail_permanently(&mut conn, job, &message).await?
             } else {
-                queue::fail(&mut conn, job, &message).await?
+                queue::fail(
+                    &mut conn,
+                    job,
+                    &message,
+                    Duration::from_millis(state.config.job_retry_base_ms),
+                )
+                .await?
             }
         }
     };
+    Ok(updated)
+}
+
+/// `job.failed` for the organization's webhooks. Not for deliveries themselves: a
+/// receiver that is down would otherwise be sent news of its own failures.
+async fn announce_failure(state: &AppState, job: &Job) -> Result<()> {
+    use crate::db::rows::Organization;
+    use crate::db::schema::{organizations, packages};
+    use crate::domain::webhooks::{self, Event};
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let Some(organization_id) = job.organization_id else {
+        return Ok(());
+    };
+    if job.kind == "deliver_webhook" {
+        return Ok(());
+    }
     state
-        .jobs
-        .publish(
-            &mut conn,
-            updated.id,
-            updated.organization_id,
-            &updated.status,
-        )
+        .db
+        .transaction(async |conn| {
+            let organization: Option<Organization> = crate::db_run!(conn: {
+                organizations::table
+                    .find(organization_id)
+                    .select(Organization::as_select())
+                    .first(conn)
+                    .await
+                    .optional()?
+            });
+            let Some(organization) = organization else {
+                return Ok(());
+            };
+            let package_id = job.package_id;
+            let package_name: Option<String> = match package_id {
+                Some(id) => crate::db_run!(conn: {
+                    packages::table
+                        .find(id)
+                        .select(packages::name)
+                        .first::<Option<String>>(conn)
+                        .await
+                        .optional()?
+                        .flatten()
+                }),
+                None => None,
+            };
+            let details = serde_json::json!({
+                "job": {
+                    "id": job.id.to_string(),
+                    "kind": job.kind,
+                    "error": job.last_error,
+                    "packageName": package_name,
+                },
+            });
+            webhooks::emit(conn, &organization, Event::JobFailed, details).await?;
+            Ok(())
+        })
         .await
 }
 

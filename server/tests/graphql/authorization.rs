@@ -62,6 +62,7 @@ enum Setup {
     TeamOnWeb,
     Customer,
     VendorBundle,
+    Webhook,
 }
 
 struct Row {
@@ -217,6 +218,11 @@ const ROWS: &[Row] = &[
         "Organization.vendorBundle",
         SEES_CUSTOMER,
         "ORG vendorBundle(id: \"{bundle}\") { name } } }",
+    ),
+    row(
+        "Organization.webhooks",
+        OWNERS_ONLY,
+        "ORG webhooks { url deliveries { nodes { status } } } } }",
     ),
     row("Organization.tokens", OWNERS_ONLY, "ORG tokens { id } } }"),
     row(
@@ -436,6 +442,29 @@ const ROWS: &[Row] = &[
         MANAGES_CUSTOMER,
         Setup::VendorBundle,
         "mutation { removeVendorBundlePackage(vendorBundleId: \"{id}\", packageName: \"acme/lib\") { id } }",
+    ),
+    row(
+        "createWebhook",
+        OWNERS_ONLY,
+        "mutation { createWebhook(organization: \"acme\", url: \"https://hooks.invalid/{actor}\", events: [JOB_FAILED]) { id } }",
+    ),
+    with(
+        "editWebhook",
+        "O FFFFFF FF FFF N U",
+        Setup::Webhook,
+        "mutation { editWebhook(id: \"{id}\", events: [PACKAGE_REMOVED]) { id } }",
+    ),
+    with(
+        "removeWebhook",
+        "O FFFFFF FF FFF N U",
+        Setup::Webhook,
+        "mutation { removeWebhook(id: \"{id}\") }",
+    ),
+    with(
+        "testWebhook",
+        "O FFFFFF FF FFF N U",
+        Setup::Webhook,
+        "mutation { testWebhook(id: \"{id}\") { status } }",
     ),
     row(
         "createToken",
@@ -850,6 +879,11 @@ impl World {
                 ok(owner, &format!("mutation {{ createMagentoLegacyKey(customerId: \"{id}\", publicKey: \"magento\", privateKey: \"private-key\") {{ publicKey }} }}")).await;
                 id
             }
+            Setup::Webhook => ok(owner, "mutation { createWebhook(organization: \"acme\", url: \"https://hooks.invalid/setup\", events: [JOB_FAILED]) { id } }").await
+                ["createWebhook"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
             Setup::VendorBundle => {
                 let id = ok(owner, &format!("mutation {{ createVendorBundle(organization: \"acme\", name: \"Setup {n}\") {{ id }} }}")).await
                     ["createVendorBundle"]["id"]

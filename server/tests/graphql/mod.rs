@@ -10,3 +10,4 @@ mod packages;
 mod sessions;
 mod teams;
 mod users;
+mod webhooks;

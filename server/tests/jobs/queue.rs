@@ -81,9 +81,14 @@ async fn failed_attempts_back_off_then_end_in_error(app: TestApp) {
     let mut conn = app.state.db.get().await.unwrap();
 
     let claimed = queue::claim_next(&mut conn).await.unwrap().unwrap();
-    let retried = queue::fail(&mut conn, &claimed, "remote said no")
-        .await
-        .unwrap();
+    let retried = queue::fail(
+        &mut conn,
+        &claimed,
+        "remote said no",
+        std::time::Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
     assert_eq!(retried.status, "queued");
     assert_eq!(retried.last_error.as_deref(), Some("remote said no"));
     assert!(
@@ -100,7 +105,14 @@ async fn failed_attempts_back_off_then_end_in_error(app: TestApp) {
     });
     let second = queue::claim_next(&mut conn).await.unwrap().unwrap();
     assert_eq!(second.attempts, 2);
-    let failed = queue::fail(&mut conn, &second, "still no").await.unwrap();
+    let failed = queue::fail(
+        &mut conn,
+        &second,
+        "still no",
+        std::time::Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
     assert_eq!(failed.status, "error");
     assert_eq!(failed.last_error.as_deref(), Some("still no"));
     assert!(failed.finished_at.is_some());

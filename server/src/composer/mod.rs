@@ -3,6 +3,7 @@
 pub mod access_cache;
 pub mod artifact;
 pub mod custom;
+pub mod customer_filter;
 pub mod metadata;
 pub mod publish;
 pub mod repository;

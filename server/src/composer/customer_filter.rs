@@ -37,7 +37,7 @@ impl Limits {
         if let Some(expiration) = self.expiration {
             // Without a release date there is nothing to show that the version predates
             // the end of the grant.
-            if !version.time.is_some_and(|time| time <= expiration) {
+            if version.time.is_none_or(|time| time > expiration) {
                 return false;
             }
         }
@@ -375,7 +375,7 @@ mod tests {
         };
         // Released on the day of expiry is still in; later ones and branches are not.
         assert_eq!(
-            admitted(&[until_april.clone()], None),
+            admitted(std::slice::from_ref(&until_april), None),
             ["1.0.0", "1.2.0", "1.2.5", "1.5.0"]
         );
         let mut undated = tag("1.9.0", "1.9.0.0", "");

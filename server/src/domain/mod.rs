@@ -6,6 +6,7 @@ pub mod access;
 pub mod api_tokens;
 pub mod artifacts;
 pub mod credentials;
+pub mod customer_grants;
 pub mod jobs;
 pub mod members;
 pub mod organization_tokens;

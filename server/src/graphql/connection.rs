@@ -3,6 +3,7 @@
 use async_graphql::{OutputType, SimpleObject};
 
 use super::artifacts::ArtifactView;
+use super::customers::CustomerView;
 use super::jobs::JobView;
 use super::members::MemberView;
 use super::organizations::OrganizationView;
@@ -23,6 +24,7 @@ pub struct PageInfo {
 #[graphql(concrete(name = "PackageConnection", params(PackageView)))]
 #[graphql(concrete(name = "PackageVersionConnection", params(PackageVersionView)))]
 #[graphql(concrete(name = "ArtifactConnection", params(ArtifactView)))]
+#[graphql(concrete(name = "CustomerConnection", params(CustomerView)))]
 pub struct Connection<T: OutputType> {
     pub nodes: Vec<T>,
     pub page_info: PageInfo,

@@ -5,6 +5,7 @@ mod api_tokens;
 mod artifacts;
 mod connection;
 mod credentials;
+mod customers;
 mod errors;
 mod jobs;
 mod members;
@@ -15,6 +16,7 @@ mod sessions;
 mod suborganizations;
 mod teams;
 mod users;
+mod vendor_bundles;
 
 use std::net::SocketAddr;
 
@@ -53,6 +55,8 @@ pub struct Mutation(
     teams::TeamMutation,
     members::MemberMutation,
     suborganizations::SuborganizationMutation,
+    customers::CustomerMutation,
+    vendor_bundles::VendorBundleMutation,
 );
 
 #[derive(MergedSubscription, Default)]

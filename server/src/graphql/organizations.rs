@@ -4,19 +4,22 @@ use chrono::{DateTime, Utc};
 use super::artifacts::ArtifactView;
 use super::connection::Connection;
 use super::credentials::CredentialView;
+use super::customers::CustomerView;
 use super::jobs::JobView;
 use super::members::{InvitationView, MemberView};
 use super::organization_tokens::OrganizationTokenView;
 use super::packages::{ComposerRepository, PackageView};
 use super::suborganizations::SuborganizationView;
 use super::teams::{TeamPermissionFlags, TeamView};
+use super::vendor_bundles::VendorBundleView;
 use super::{actor, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
 use crate::domain::access::{self, Access};
 use crate::domain::organizations::{self, Role};
 use crate::domain::pagination::PageRequest;
 use crate::domain::{
-    artifacts, credentials, jobs, members, organization_tokens, packages, suborganizations, teams,
+    artifacts, credentials, customers, jobs, members, organization_tokens, packages,
+    suborganizations, teams, vendor_bundles,
 };
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +210,41 @@ impl OrganizationView {
         let mut conn = state(ctx).db.get().await?;
         let credentials = credentials::list(&mut conn, &self.0).await?;
         Ok(credentials.into_iter().map(CredentialView).collect())
+    }
+
+    /// Vendor customers, oldest first. Members who may view vendor customers.
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<CustomerView>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let mut conn = state(ctx).db.get().await?;
+        let page = customers::list(&mut conn, &self.0, page).await?;
+        Ok(Connection::from_page(page, CustomerView))
+    }
+
+    /// A customer by id or `urlName`.
+    async fn customer(&self, ctx: &Context<'_>, id_or_url_name: String) -> Result<CustomerView> {
+        let mut conn = state(ctx).db.get().await?;
+        Ok(CustomerView(
+            customers::find(&mut conn, &self.0, &id_or_url_name).await?,
+        ))
+    }
+
+    /// Vendor bundles, by name. Members who may view vendor customers.
+    async fn vendor_bundles(&self, ctx: &Context<'_>) -> Result<Vec<VendorBundleView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let bundles = vendor_bundles::list(&mut conn, &self.0).await?;
+        Ok(bundles.into_iter().map(VendorBundleView).collect())
+    }
+
+    async fn vendor_bundle(&self, ctx: &Context<'_>, id: ID) -> Result<VendorBundleView> {
+        let mut conn = state(ctx).db.get().await?;
+        Ok(VendorBundleView(
+            vendor_bundles::find(&mut conn, &self.0, parse_id("id", &id)?).await?,
+        ))
     }
 
     /// Where Composer finds this organization's packages, and how to authenticate.

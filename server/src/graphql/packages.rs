@@ -2,13 +2,15 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::connection::Connection;
+use super::customers::{CustomerView, DownloadSeries};
 use super::jobs::JobView;
 use super::{actor, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
 use crate::db::rows;
-use crate::domain::access::Access;
+use crate::domain::access::{self, Access};
 use crate::domain::packages::{self, SourcePolicy};
 use crate::domain::pagination::{Page, PageRequest};
+use crate::domain::{customers, downloads};
 use crate::jobs::queue;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +120,31 @@ impl PackageView {
         let visible =
             packages::visible_to(&mut conn, actor(ctx), self.0.organization_id, found).await?;
         Ok(visible.into_iter().map(PackageView).collect())
+    }
+
+    /// Installs reported through `notify-batch` (by every reader), per day, over the last
+    /// `days` days.
+    async fn downloads(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> Result<DownloadSeries> {
+        let mut conn = state(ctx).db.get().await?;
+        Ok(downloads::for_package(&mut conn, self.0.id, days)
+            .await?
+            .into())
+    }
+
+    /// Customers the package is granted to directly, with their limits. Members who may
+    /// view vendor customers.
+    async fn customers(&self, ctx: &Context<'_>) -> Result<Vec<PackageCustomerView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let scope = access::resolve_by_id(&mut conn, actor(ctx), self.0.organization_id).await?;
+        let granted = customers::granted_package(&mut conn, &scope, self.0.id).await?;
+        Ok(granted
+            .into_iter()
+            .map(|(grant, customer)| PackageCustomerView { grant, customer })
+            .collect())
     }
 
     /// The most recent job that read this package's source.
@@ -364,5 +391,30 @@ impl PackageMutation {
         )
         .await?;
         Ok(true)
+    }
+}
+
+/// A customer's grant of one package.
+pub struct PackageCustomerView {
+    grant: rows::CustomerPackage,
+    customer: rows::Customer,
+}
+
+#[Object(name = "PackageCustomer")]
+impl PackageCustomerView {
+    async fn customer(&self) -> CustomerView {
+        CustomerView(self.customer.clone())
+    }
+
+    async fn version_constraint(&self) -> Option<&str> {
+        self.grant.version_constraint.as_deref()
+    }
+
+    async fn expiration_date(&self) -> Option<DateTime<Utc>> {
+        self.grant.expiration_date.map(|at| at.and_utc())
+    }
+
+    async fn minimum_accessible_stability(&self) -> Option<&str> {
+        self.grant.minimum_accessible_stability.as_deref()
     }
 }

@@ -60,6 +60,8 @@ enum Setup {
     Member,
     Suborganization,
     TeamOnWeb,
+    Customer,
+    VendorBundle,
 }
 
 struct Row {
@@ -103,6 +105,12 @@ const SEES_WEB: &str = "O NNNNNN OO NNN N U";
 const OWNS_WEB: &str = "O NNNNNN OF NNN N U";
 const ADMINS_ONLY: &str = "F FFFFFF FF FFF F U";
 const SIGNED_IN: &str = "O OOOOOO OO UUU O U";
+/// Lists of customers and bundles: a field of a visible organization, so FORBIDDEN.
+const VIEWS_CUSTOMERS: &str = "O FFFOOF FF FFF N U";
+/// One customer or bundle: invisible to those who may not view customers.
+const SEES_CUSTOMER: &str = "O NNNOON NN NNN N U";
+const MANAGES_CUSTOMERS: &str = "O FFFFOF FF FFF N U";
+const MANAGES_CUSTOMER: &str = "O NNNFON NN NNN N U";
 
 const ORG: &str = "{ organization(urlName: \"acme\") { ";
 const WEB: &str = "{ organization(urlName: \"acme\") { suborganization(urlName: \"web\") { ";
@@ -189,6 +197,26 @@ const ROWS: &[Row] = &[
         "Organization.package",
         SEES_LIB,
         "ORG package(name: \"acme/lib\") { name versions { nodes { version } } } } }",
+    ),
+    row(
+        "Organization.customers",
+        VIEWS_CUSTOMERS,
+        "ORG customers { nodes { name composerRepository { url } packages { name } vendorBundles { expirationDate } magentoLegacyKeys { publicKey } downloads { total } } } } }",
+    ),
+    row(
+        "Organization.customer",
+        SEES_CUSTOMER,
+        "ORG customer(idOrUrlName: \"{cust}\") { urlName } } }",
+    ),
+    row(
+        "Organization.vendorBundles",
+        VIEWS_CUSTOMERS,
+        "ORG vendorBundles { name packages { name } } } }",
+    ),
+    row(
+        "Organization.vendorBundle",
+        SEES_CUSTOMER,
+        "ORG vendorBundle(id: \"{bundle}\") { name } } }",
     ),
     row("Organization.tokens", OWNERS_ONLY, "ORG tokens { id } } }"),
     row(
@@ -314,6 +342,100 @@ const ROWS: &[Row] = &[
         EDITS_LIB,
         Setup::Package,
         "mutation { removePackage(organization: \"acme\", name: \"{id}\") }",
+    ),
+    row(
+        "createCustomer",
+        MANAGES_CUSTOMERS,
+        "mutation { createCustomer(organization: \"acme\", name: \"C {actor} {n}\") { token } }",
+    ),
+    row(
+        "editCustomer",
+        MANAGES_CUSTOMER,
+        "mutation { editCustomer(id: \"{cust}\", accessToVersionControlSource: false) { id } }",
+    ),
+    with(
+        "removeCustomer",
+        MANAGES_CUSTOMER,
+        Setup::Customer,
+        "mutation { removeCustomer(id: \"{id}\") }",
+    ),
+    row(
+        "enableCustomer",
+        MANAGES_CUSTOMER,
+        "mutation { enableCustomer(id: \"{cust}\") { enabled } }",
+    ),
+    with(
+        "disableCustomer",
+        MANAGES_CUSTOMER,
+        Setup::Customer,
+        "mutation { disableCustomer(id: \"{id}\") { enabled } }",
+    ),
+    with(
+        "regenerateCustomerToken",
+        MANAGES_CUSTOMER,
+        Setup::Customer,
+        "mutation { regenerateCustomerToken(id: \"{id}\", iConfirmOldTokenWillStopWorkingImmediately: true) { token } }",
+    ),
+    row(
+        "addOrEditCustomerPackages",
+        MANAGES_CUSTOMER,
+        "mutation { addOrEditCustomerPackages(customerId: \"{cust}\", packages: [{ name: \"acme/lib\", versionConstraint: \"^1.0\" }]) { name } }",
+    ),
+    with(
+        "removeCustomerPackage",
+        MANAGES_CUSTOMER,
+        Setup::Customer,
+        "mutation { removeCustomerPackage(customerId: \"{id}\", packageName: \"acme/lib\") { id } }",
+    ),
+    row(
+        "addOrEditCustomerVendorBundle",
+        MANAGES_CUSTOMER,
+        "mutation { addOrEditCustomerVendorBundle(customerId: \"{cust}\", vendorBundleId: \"{bundle}\") { expirationDate } }",
+    ),
+    with(
+        "removeCustomerVendorBundle",
+        MANAGES_CUSTOMER,
+        Setup::Customer,
+        "mutation { removeCustomerVendorBundle(customerId: \"{id}\", vendorBundleId: \"{bundle}\") { id } }",
+    ),
+    with(
+        "createMagentoLegacyKey",
+        MANAGES_CUSTOMER,
+        Setup::Customer,
+        "mutation { createMagentoLegacyKey(customerId: \"{id}\", publicKey: \"k{n}\", privateKey: \"private-{n}\") { publicKey } }",
+    ),
+    with(
+        "removeMagentoLegacyKey",
+        MANAGES_CUSTOMER,
+        Setup::Customer,
+        "mutation { removeMagentoLegacyKey(customerId: \"{id}\", publicKey: \"magento\") { id } }",
+    ),
+    row(
+        "createVendorBundle",
+        MANAGES_CUSTOMERS,
+        "mutation { createVendorBundle(organization: \"acme\", name: \"B {actor} {n}\") { id } }",
+    ),
+    row(
+        "editVendorBundle",
+        MANAGES_CUSTOMER,
+        "mutation { editVendorBundle(id: \"{bundle}\", versionConstraint: \"^1.0\") { id } }",
+    ),
+    with(
+        "removeVendorBundle",
+        MANAGES_CUSTOMER,
+        Setup::VendorBundle,
+        "mutation { removeVendorBundle(id: \"{id}\") }",
+    ),
+    row(
+        "addOrEditVendorBundlePackages",
+        MANAGES_CUSTOMER,
+        "mutation { addOrEditVendorBundlePackages(vendorBundleId: \"{bundle}\", packages: [{ name: \"acme/lib\" }]) { name } }",
+    ),
+    with(
+        "removeVendorBundlePackage",
+        MANAGES_CUSTOMER,
+        Setup::VendorBundle,
+        "mutation { removeVendorBundlePackage(vendorBundleId: \"{id}\", packageName: \"acme/lib\") { id } }",
     ),
     row(
         "createToken",
@@ -717,6 +839,26 @@ impl World {
                     .data();
                 name
             }
+            Setup::Customer => {
+                let id = ok(owner, &format!("mutation {{ createCustomer(organization: \"acme\", name: \"Setup {n}\") {{ customer {{ id }} }} }}")).await
+                    ["createCustomer"]["customer"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                ok(owner, &format!("mutation {{ addOrEditCustomerPackages(customerId: \"{id}\", packages: [{{ name: \"acme/lib\" }}]) {{ name }} }}")).await;
+                ok(owner, &format!("mutation {{ addOrEditCustomerVendorBundle(customerId: \"{id}\", vendorBundleId: \"{}\") {{ expirationDate }} }}", self.values["bundle"])).await;
+                ok(owner, &format!("mutation {{ createMagentoLegacyKey(customerId: \"{id}\", publicKey: \"magento\", privateKey: \"private-key\") {{ publicKey }} }}")).await;
+                id
+            }
+            Setup::VendorBundle => {
+                let id = ok(owner, &format!("mutation {{ createVendorBundle(organization: \"acme\", name: \"Setup {n}\") {{ id }} }}")).await
+                    ["createVendorBundle"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                ok(owner, &format!("mutation {{ addOrEditVendorBundlePackages(vendorBundleId: \"{id}\", packages: [{{ name: \"acme/lib\" }}]) {{ name }} }}")).await;
+                id
+            }
             Setup::TeamOnWeb => {
                 let team = self.create_team(0).await;
                 owner
@@ -828,6 +970,23 @@ async fn build_world(app: &TestApp) -> World {
         .await
         .data();
     app.create_user("visitor", false).await;
+    // A customer with acme/lib, and a vendor bundle with it.
+    let customer = ok(owner, "mutation { createCustomer(organization: \"acme\", name: \"Globex\", urlName: \"globex\") { customer { id } } }").await
+        ["createCustomer"]["customer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(owner, &format!("mutation {{ addOrEditCustomerPackages(customerId: \"{customer}\", packages: [{{ name: \"acme/lib\" }}]) {{ name }} }}")).await;
+    values.insert("cust", customer);
+    let bundle = ok(
+        owner,
+        "mutation { createVendorBundle(organization: \"acme\", name: \"Everything\") { id } }",
+    )
+    .await["createVendorBundle"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    values.insert("bundle", bundle);
 
     let mut world = World { values, ..world };
     let mut actors = vec![Actor {

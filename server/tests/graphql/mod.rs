@@ -1,6 +1,7 @@
 mod api_tokens;
 mod artifacts;
 mod authorization;
+mod customers;
 mod jobs;
 mod limits;
 mod organization_tokens;

@@ -1,30 +1,21 @@
 //! A vendor customer's repository, `/{org}/customers/{customer}/`: what each customer
 //! sees of a package through their grants, who gets in, and what a change does.
 //!
-//! Customers, grants and bundles are written as rows here, with what every write of
-//! `domain::customers` does as well: a later `access_changed_at` and the invalidation of
-//! the organization's documents.
+//! Customers, grants and bundles are set up through the vendor's GraphQL API, so the
+//! tests also cover what its writes do to a customer's cached repository.
 
-use chrono::{NaiveDateTime, Timelike};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use packyard::auth::secret;
-use packyard::composer::access_cache::Invalidation;
 use packyard::composer::metadata::expand;
-use packyard::db::rows::{
-    CustomerPackage, CustomerVendorBundle, NewCustomer, NewMagentoLegacyKey, NewVendorBundle,
-    VendorBundlePackage,
-};
-use packyard::db::schema::{
-    customer_downloads, customers, magento_legacy_keys, package_downloads, packages, vendor_bundles,
-};
+use packyard::db::schema::{customer_downloads, package_downloads, packages};
 use packyard::db_run;
 use reqwest::StatusCode;
 use serde_json::{Map, Value, json};
 
 use crate::both_backends;
-use crate::support::TestApp;
 use crate::support::git::{GitRepo, library_manifest};
+use crate::support::{Client, TestApp};
 
 both_backends!(
     each_customer_sees_the_versions_their_grants_admit,
@@ -37,8 +28,8 @@ both_backends!(
 /// Organization `acme` with acme/lib and acme/other, read from git repositories.
 struct Vendor {
     app: TestApp,
+    owner: Client,
     org_token: String,
-    organization_id: i64,
     /// Commit dates of acme/lib's tags, by tag.
     released: Map<String, Value>,
     _dir: tempfile::TempDir,
@@ -95,17 +86,10 @@ impl Vendor {
                 .clone();
             assert_eq!(app.wait_for_job(&owner, &job).await["status"], "SUCCESS");
         }
-        let mut conn = app.state.db.get().await.unwrap();
-        let organization_id = packyard::domain::organizations::find_by_url_name(&mut conn, "acme")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
-        drop(conn);
         let mut vendor = Vendor {
             app,
+            owner,
             org_token,
-            organization_id,
             released: Map::new(),
             _dir: dir,
         };
@@ -171,205 +155,129 @@ impl Vendor {
         })
     }
 
-    /// A customer and their token.
-    async fn customer(&self, url_name: &str, source: bool) -> (i64, String) {
-        let token = secret::generate("pyc");
-        let now = packyard::db::now();
-        let row = NewCustomer {
-            organization_id: self.organization_id,
-            name: url_name,
-            url_name,
-            enabled: true,
-            access_to_version_control_source: source,
-            minimum_accessible_stability: None,
-            assign_all_packages: false,
-            token_prefix: &secret::visible_prefix(&token),
-            token_hash: &secret::hash(&token),
-            access_changed_at: now,
-            created_at: now,
-        };
-        let mut conn = self.app.state.db.get().await.unwrap();
-        let id = db_run!(conn: {
-            diesel::insert_into(customers::table)
-                .values(&row)
-                .returning(customers::id)
-                .get_result(conn)
-                .await
-                .unwrap()
-        });
-        (id, token)
+    /// A GraphQL request of the owner, which must succeed; returns `data`.
+    async fn api(&self, query: &str, variables: Value) -> Value {
+        self.owner.graphql(query, variables).await.data().clone()
+    }
+
+    /// A customer (its id) and their token.
+    async fn customer(&self, url_name: &str, source: bool) -> (String, String) {
+        let created = self
+            .api(
+                "mutation($n: String!, $s: Boolean!) { createCustomer(organization: \"acme\", name: $n, urlName: $n, accessToVersionControlSource: $s) { token customer { id } } }",
+                json!({ "n": url_name, "s": source }),
+            )
+            .await;
+        let created = &created["createCustomer"];
+        (
+            created["customer"]["id"].as_str().unwrap().to_owned(),
+            created["token"].as_str().unwrap().to_owned(),
+        )
     }
 
     async fn grant(
         &self,
-        customer_id: i64,
+        customer: &str,
         package: &str,
         constraint: Option<&str>,
         expiration: Option<NaiveDateTime>,
         stability: Option<&str>,
     ) {
-        let row = CustomerPackage {
-            customer_id,
-            package_id: self.package_id(package).await,
-            version_constraint: constraint.map(str::to_owned),
-            expiration_date: expiration,
-            minimum_accessible_stability: stability.map(str::to_owned),
-            created_at: packyard::db::now(),
-        };
-        let mut conn = self.app.state.db.get().await.unwrap();
-        db_run!(conn: {
-            diesel::insert_into(packyard::db::schema::customer_packages::table)
-                .values(&row)
-                .on_conflict((packyard::db::schema::customer_packages::customer_id, packyard::db::schema::customer_packages::package_id))
-                .do_update()
-                .set((
-                    packyard::db::schema::customer_packages::version_constraint.eq(&row.version_constraint),
-                    packyard::db::schema::customer_packages::expiration_date.eq(row.expiration_date),
-                    packyard::db::schema::customer_packages::minimum_accessible_stability.eq(&row.minimum_accessible_stability),
-                ))
-                .execute(conn)
-                .await
-                .unwrap();
-        });
-        drop(conn);
-        self.access_changed(customer_id).await;
+        self.api(
+            "mutation($c: ID!, $p: [CustomerPackageInput!]!) { addOrEditCustomerPackages(customerId: $c, packages: $p) { name } }",
+            json!({ "c": customer, "p": [{
+                "name": package,
+                "versionConstraint": constraint,
+                "expirationDate": expiration.map(rfc3339),
+                "minimumAccessibleStability": stability,
+            }] }),
+        )
+        .await;
+    }
+
+    async fn revoke(&self, customer: &str, package: &str) {
+        self.api(
+            "mutation($c: ID!, $p: String!) { removeCustomerPackage(customerId: $c, packageName: $p) { id } }",
+            json!({ "c": customer, "p": package }),
+        )
+        .await;
     }
 
     /// A bundle with these defaults and packages (without limits of their own), given
     /// to the customer until `expiration`.
     async fn bundle(
         &self,
-        customer_id: i64,
+        customer: &str,
         name: &str,
         constraint: Option<&str>,
         stability: Option<&str>,
         packages: &[&str],
         expiration: Option<NaiveDateTime>,
     ) {
-        let now = packyard::db::now();
-        let mut package_ids = Vec::new();
-        for package in packages {
-            package_ids.push(self.package_id(package).await);
-        }
-        let row = NewVendorBundle {
-            organization_id: self.organization_id,
-            name,
-            version_constraint: constraint,
-            minimum_accessible_stability: stability,
-            assign_all_packages: false,
-            created_at: now,
-        };
-        let mut conn = self.app.state.db.get().await.unwrap();
-        db_run!(conn: {
-            let bundle_id: i64 = diesel::insert_into(vendor_bundles::table)
-                .values(&row)
-                .returning(vendor_bundles::id)
-                .get_result(conn)
-                .await
-                .unwrap();
-            for package_id in &package_ids {
-                diesel::insert_into(packyard::db::schema::vendor_bundle_packages::table)
-                    .values(VendorBundlePackage {
-                        vendor_bundle_id: bundle_id,
-                        package_id: *package_id,
-                        version_constraint: None,
-                        minimum_accessible_stability: None,
-                        created_at: now,
-                    })
-                    .execute(conn)
-                    .await
-                    .unwrap();
-            }
-            diesel::insert_into(packyard::db::schema::customer_vendor_bundles::table)
-                .values(CustomerVendorBundle {
-                    customer_id,
-                    vendor_bundle_id: bundle_id,
-                    expiration_date: expiration,
-                    created_at: now,
-                })
-                .execute(conn)
-                .await
-                .unwrap();
-        });
-        drop(conn);
-        self.access_changed(customer_id).await;
-    }
-
-    /// Sets a column of the customer, as an edit would.
-    async fn edit_customer(&self, customer_id: i64, enabled: bool, token: Option<&str>) {
-        let mut conn = self.app.state.db.get().await.unwrap();
-        db_run!(conn: {
-            diesel::update(customers::table.find(customer_id))
-                .set(customers::enabled.eq(enabled))
-                .execute(conn)
-                .await
-                .unwrap();
-            if let Some(token) = token {
-                diesel::update(customers::table.find(customer_id))
-                    .set((
-                        customers::token_hash.eq(secret::hash(token)),
-                        customers::token_prefix.eq(secret::visible_prefix(token)),
-                    ))
-                    .execute(conn)
-                    .await
-                    .unwrap();
-            }
-        });
-        drop(conn);
-        self.access_changed(customer_id).await;
-    }
-
-    async fn magento_key(&self, customer_id: i64, public_key: &str, private_key: &str) {
-        let mut conn = self.app.state.db.get().await.unwrap();
-        db_run!(conn: {
-            diesel::insert_into(magento_legacy_keys::table)
-                .values(NewMagentoLegacyKey {
-                    customer_id,
-                    public_key,
-                    private_key_hash: &secret::hash(private_key),
-                    created_at: packyard::db::now(),
-                })
-                .execute(conn)
-                .await
-                .unwrap();
-        });
-        drop(conn);
-        self.access_changed(customer_id).await;
-    }
-
-    /// What every write of `domain::customers` does after its change: a strictly later
-    /// whole second in `access_changed_at`, then the invalidation.
-    async fn access_changed(&self, customer_id: i64) {
-        let mut conn = self.app.state.db.get().await.unwrap();
-        db_run!(conn: {
-            let previous: NaiveDateTime = customers::table
-                .find(customer_id)
-                .select(customers::access_changed_at)
-                .first(conn)
-                .await
-                .unwrap();
-            let now = packyard::db::now().with_nanosecond(0).unwrap();
-            let previous = previous.with_nanosecond(0).unwrap();
-            let next = if previous >= now { previous + chrono::TimeDelta::seconds(1) } else { now };
-            diesel::update(customers::table.find(customer_id))
-                .set(customers::access_changed_at.eq(next))
-                .execute(conn)
-                .await
-                .unwrap();
-        });
-        drop(conn);
-        self.app
-            .state
-            .jobs
-            .invalidate(
-                &self.app.state.db,
-                Invalidation::Documents {
-                    organization_id: self.organization_id,
-                },
+        let bundle = self
+            .api(
+                "mutation($n: String!, $c: String, $s: String) { createVendorBundle(organization: \"acme\", name: $n, versionConstraint: $c, minimumAccessibleStability: $s) { id } }",
+                json!({ "n": name, "c": constraint, "s": stability }),
             )
-            .await
-            .unwrap();
+            .await["createVendorBundle"]["id"]
+            .clone();
+        let packages: Vec<Value> = packages
+            .iter()
+            .map(|name| json!({ "name": name }))
+            .collect();
+        self.api(
+            "mutation($b: ID!, $p: [VendorBundlePackageInput!]!) { addOrEditVendorBundlePackages(vendorBundleId: $b, packages: $p) { name } }",
+            json!({ "b": bundle, "p": packages }),
+        )
+        .await;
+        self.api(
+            "mutation($c: ID!, $b: ID!, $e: DateTime) { addOrEditCustomerVendorBundle(customerId: $c, vendorBundleId: $b, expirationDate: $e) { expirationDate } }",
+            json!({ "c": customer, "b": bundle, "e": expiration.map(rfc3339) }),
+        )
+        .await;
     }
+
+    async fn set_enabled(&self, customer: &str, enabled: bool) {
+        let mutation = if enabled {
+            "mutation($c: ID!) { enableCustomer(id: $c) { enabled } }"
+        } else {
+            "mutation($c: ID!) { disableCustomer(id: $c) { enabled } }"
+        };
+        self.api(mutation, json!({ "c": customer })).await;
+    }
+
+    async fn regenerate_token(&self, customer: &str) -> String {
+        self.api(
+            "mutation($c: ID!) { regenerateCustomerToken(id: $c, iConfirmOldTokenWillStopWorkingImmediately: true) { token } }",
+            json!({ "c": customer }),
+        )
+        .await["regenerateCustomerToken"]["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn magento_key(&self, customer: &str, public_key: &str, private_key: &str) {
+        self.api(
+            "mutation($c: ID!, $u: String!, $p: String!) { createMagentoLegacyKey(customerId: $c, publicKey: $u, privateKey: $p) { publicKey } }",
+            json!({ "c": customer, "u": public_key, "p": private_key }),
+        )
+        .await;
+    }
+
+    /// A field of `organization.customer`.
+    async fn customer_field(&self, customer: &str, selection: &str) -> Value {
+        self.api(
+            &format!("query($c: String!) {{ organization(urlName: \"acme\") {{ customer(idOrUrlName: $c) {{ {selection} }} }} }}"),
+            json!({ "c": customer }),
+        )
+        .await["organization"]["customer"]
+            .clone()
+    }
+}
+
+fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339()
 }
 
 fn between(a: NaiveDateTime, b: NaiveDateTime) -> NaiveDateTime {
@@ -384,7 +292,7 @@ async fn each_customer_sees_the_versions_their_grants_admit(app: TestApp) {
     // (9999999-dev) is above ^1.0.
     let (shop, shop_token) = vendor.customer("shop", false).await;
     vendor
-        .grant(shop, "acme/lib", Some("^1.0"), None, None)
+        .grant(&shop, "acme/lib", Some("^1.0"), None, None)
         .await;
     let root = vendor
         .get("/acme/customers/shop/packages.json", "token", &shop_token)
@@ -438,11 +346,11 @@ async fn each_customer_sees_the_versions_their_grants_admit(app: TestApp) {
     let (pro, pro_token) = vendor.customer("pro", true).await;
     let cutoff = between(vendor.released("v1.0.0"), vendor.released("v1.1.0"));
     vendor
-        .grant(pro, "acme/lib", Some("^1.0"), Some(cutoff), None)
+        .grant(&pro, "acme/lib", Some("^1.0"), Some(cutoff), None)
         .await;
     vendor
         .bundle(
-            pro,
+            &pro,
             "Pro",
             Some("^2.0"),
             Some("beta"),
@@ -485,7 +393,8 @@ async fn each_customer_sees_the_versions_their_grants_admit(app: TestApp) {
             .is_empty()
     );
 
-    // The bundle expired before the 2.0 releases: only the direct grant is left.
+    // A bundle that expired between 2.0.0-alpha1 and 2.0.0-beta1 keeps what was
+    // released before it.
     let (late, late_token) = vendor.customer("late", false).await;
     let before_beta = between(
         vendor.released("2.0.0-alpha1"),
@@ -493,7 +402,7 @@ async fn each_customer_sees_the_versions_their_grants_admit(app: TestApp) {
     );
     vendor
         .bundle(
-            late,
+            &late,
             "Old",
             Some("^2.0"),
             Some("alpha"),
@@ -513,11 +422,11 @@ async fn dists_outside_the_grants_are_not_served(app: TestApp) {
     let vendor = Vendor::start(app).await;
     let (shop, shop_token) = vendor.customer("shop", false).await;
     vendor
-        .grant(shop, "acme/lib", Some("^1.0"), None, None)
+        .grant(&shop, "acme/lib", Some("^1.0"), None, None)
         .await;
     let (pro, pro_token) = vendor.customer("pro", false).await;
-    vendor.grant(pro, "acme/lib", None, None, None).await;
-    vendor.grant(pro, "acme/other", None, None, None).await;
+    vendor.grant(&pro, "acme/lib", None, None, None).await;
+    vendor.grant(&pro, "acme/other", None, None, None).await;
 
     let stored = vendor
         .versions("/acme/p2/acme/lib.json", &vendor.org_token)
@@ -610,7 +519,7 @@ async fn dists_outside_the_grants_are_not_served(app: TestApp) {
 async fn credentials_of_a_customer(app: TestApp) {
     let vendor = Vendor::start(app).await;
     let (shop, shop_token) = vendor.customer("shop", false).await;
-    vendor.grant(shop, "acme/lib", None, None, None).await;
+    vendor.grant(&shop, "acme/lib", None, None, None).await;
     let (_, pro_token) = vendor.customer("pro", false).await;
     let root = "/acme/customers/shop/packages.json";
 
@@ -657,7 +566,7 @@ async fn credentials_of_a_customer(app: TestApp) {
 
     // Magento legacy keys: the pair, on that customer's repository only.
     vendor
-        .magento_key(shop, "public-key-1", "private-key-1")
+        .magento_key(&shop, "public-key-1", "private-key-1")
         .await;
     assert_eq!(
         vendor
@@ -683,7 +592,7 @@ async fn credentials_of_a_customer(app: TestApp) {
     }
 
     // Disabled: told so, with the right credentials only.
-    vendor.edit_customer(shop, false, None).await;
+    vendor.set_enabled(&shop, false).await;
     let disabled = vendor.get(root, "token", &shop_token).await;
     assert_eq!(disabled.status(), StatusCode::UNAUTHORIZED);
     let body: Value = disabled.json().await.unwrap();
@@ -708,8 +617,8 @@ async fn credentials_of_a_customer(app: TestApp) {
     assert!(!wrong["message"].as_str().unwrap().contains("disabled"));
 
     // A new token: the old one stops working at once.
-    let new_token = secret::generate("pyc");
-    vendor.edit_customer(shop, true, Some(&new_token)).await;
+    vendor.set_enabled(&shop, true).await;
+    let new_token = vendor.regenerate_token(&shop).await;
     assert_eq!(
         vendor.get(root, "token", &shop_token).await.status(),
         StatusCode::UNAUTHORIZED
@@ -721,23 +630,8 @@ async fn credentials_of_a_customer(app: TestApp) {
 
     // Use is recorded (in the background).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let mut conn = vendor.app.state.db.get().await.unwrap();
-        let used: Option<NaiveDateTime> = db_run!(conn: {
-            customers::table
-                .find(shop)
-                .select(customers::last_used_at)
-                .first(conn)
-                .await
-                .unwrap()
-        });
-        if used.is_some() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "lastUsedAt not written"
-        );
+    while vendor.customer_field(&shop, "lastUsed").await["lastUsed"].is_null() {
+        assert!(std::time::Instant::now() < deadline, "lastUsed not written");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -746,7 +640,7 @@ async fn a_grant_change_is_visible_at_once(app: TestApp) {
     let vendor = Vendor::start(app).await;
     let (shop, token) = vendor.customer("shop", false).await;
     vendor
-        .grant(shop, "acme/lib", Some("^1.0"), None, None)
+        .grant(&shop, "acme/lib", Some("^1.0"), None, None)
         .await;
     let url = format!(
         "{}/acme/customers/shop/p2/acme/lib.json",
@@ -791,7 +685,7 @@ async fn a_grant_change_is_visible_at_once(app: TestApp) {
     );
 
     vendor
-        .grant(shop, "acme/lib", Some("^2.0"), None, Some("stable"))
+        .grant(&shop, "acme/lib", Some("^2.0"), None, Some("stable"))
         .await;
     let changed = revalidate("if-modified-since", last_modified.clone())
         .await
@@ -807,15 +701,7 @@ async fn a_grant_change_is_visible_at_once(app: TestApp) {
     );
 
     // A grant taken away takes the package out of the root at once.
-    let mut conn = vendor.app.state.db.get().await.unwrap();
-    db_run!(conn: {
-        diesel::delete(packyard::db::schema::customer_packages::table.filter(packyard::db::schema::customer_packages::customer_id.eq(shop)))
-            .execute(conn)
-            .await
-            .unwrap();
-    });
-    drop(conn);
-    vendor.access_changed(shop).await;
+    vendor.revoke(&shop, "acme/lib").await;
     let root: Value = vendor
         .get("/acme/customers/shop/packages.json", "token", &token)
         .await
@@ -836,7 +722,7 @@ async fn installs_are_counted_per_customer(app: TestApp) {
     let vendor = Vendor::start(app).await;
     let (shop, token) = vendor.customer("shop", false).await;
     vendor
-        .grant(shop, "acme/lib", Some("^1.0"), None, None)
+        .grant(&shop, "acme/lib", Some("^1.0"), None, None)
         .await;
     let notified = reqwest::Client::new()
         .post(format!(
@@ -878,6 +764,14 @@ async fn installs_are_counted_per_customer(app: TestApp) {
             .unwrap();
         (per_customer, totals)
     });
-    assert_eq!(per_customer, [(shop, lib, "1.1.0.0".to_owned(), 2)]);
+    let shop_id: i64 = shop.parse().unwrap();
+    assert_eq!(per_customer, [(shop_id, lib, "1.1.0.0".to_owned(), 2)]);
     assert_eq!(totals, [(lib, "1.1.0.0".to_owned(), 2)]);
+    drop(conn);
+    assert_eq!(
+        vendor
+            .customer_field(&shop, "downloads(days: 1) { total }")
+            .await["downloads"]["total"],
+        2
+    );
 }

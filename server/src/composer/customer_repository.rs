@@ -34,7 +34,7 @@ use super::publish::{self, RepositoryUrls};
 use super::repository::{
     LAST_USED_RESOLUTION, MAX_BASIC_CREDENTIALS, NotifyBatch, dist_reference, not_found,
     notify_success, organization_named, package_file_path, package_name_of, presented_credentials,
-    record_downloads, respond, serve_dist, stored_document, unauthorized,
+    record_downloads, respond, serve_dist, stored_document, unauthorized_with,
 };
 use super::version::Stability;
 use crate::app::AppState;
@@ -92,6 +92,15 @@ pub struct CustomerDistPath {
     vendor: String,
     name: String,
     file: String,
+}
+
+/// A 401 whose message Composer prints too: it shows the `warning` of a JSON error
+/// body, and nothing else of it, before failing on the status.
+fn unauthorized(realm: &str, message: &str) -> Response {
+    unauthorized_with(
+        realm,
+        serde_json::json!({ "message": message, "warning": message }),
+    )
 }
 
 /// The organization and the customer behind the credentials, or the 401 to send.

@@ -35,11 +35,12 @@ pub(super) const LAST_USED_RESOLUTION: Duration = Duration::from_secs(60);
 /// A 401 that tells the client which credentials to send (`WWW-Authenticate`), with a
 /// JSON message Composer prints.
 pub(super) fn unauthorized(realm: &str, message: &str) -> Response {
-    let mut response = (
-        StatusCode::UNAUTHORIZED,
-        axum::Json(serde_json::json!({ "message": message })),
-    )
-        .into_response();
+    unauthorized_with(realm, serde_json::json!({ "message": message }))
+}
+
+/// [`unauthorized`] with a body of the caller's.
+pub(super) fn unauthorized_with(realm: &str, body: serde_json::Value) -> Response {
+    let mut response = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
     let realm = format!("Basic realm=\"Packyard {realm}\", charset=\"UTF-8\"");
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,

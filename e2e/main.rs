@@ -7,4 +7,5 @@ mod browser;
 mod cli;
 mod composer;
 mod composer_access;
+mod composer_customers;
 mod jobs;

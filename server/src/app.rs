@@ -13,7 +13,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::sealing::Sealer;
-use crate::composer::repository;
+use crate::composer::{customer_repository, repository};
 use crate::config::Config;
 use crate::db::Db;
 use crate::graphql::{self, PackyardSchema};
@@ -97,6 +97,24 @@ pub fn router(state: AppState) -> Router {
             get(repository::dist),
         )
         .route("/{organization}/downloads/", post(repository::notify_batch))
+        // A vendor customer's repository. `customers` is a reserved urlName, so no
+        // suborganization below takes these paths.
+        .route(
+            "/{organization}/customers/{customer}/packages.json",
+            get(customer_repository::root),
+        )
+        .route(
+            "/{organization}/customers/{customer}/p2/{vendor}/{file}",
+            get(customer_repository::package_file),
+        )
+        .route(
+            "/{organization}/customers/{customer}/dists/{vendor}/{name}/{file}",
+            get(customer_repository::dist),
+        )
+        .route(
+            "/{organization}/customers/{customer}/downloads/",
+            post(customer_repository::notify_batch),
+        )
         // A suborganization's repository, one level down.
         .route(
             "/{organization}/{suborganization}/packages.json",

@@ -4,7 +4,9 @@
 //!
 //! Entries are dropped when what they mirror changes: documents when a job of their
 //! organization succeeds or a package is removed, tokens when any organization token is
-//! removed or regenerated. Other replicas hear of it through the same events (LISTEN/
+//! removed or regenerated, a vendor customer (row, grants, keys) and their filtered
+//! documents with their organization's documents, which every write to customers, grants
+//! and bundles invalidates. Other replicas hear of it through the same events (LISTEN/
 //! NOTIFY on PostgreSQL), so a removed token stops working everywhere at once; a replica
 //! that lost its listener connection starts over with an empty cache. A time limit bounds
 //! what a lost notification could leave behind.
@@ -23,6 +25,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::TokenHolder;
+use crate::composer::customer_repository::CustomerView;
 use crate::db::rows::{ComposerDocument, Organization};
 
 const MAX_AGE: Duration = Duration::from_secs(300);
@@ -48,10 +51,14 @@ pub struct Ticket(u64);
 pub struct CachedToken {
     pub holder: TokenHolder,
     pub expires_at: Option<chrono::NaiveDateTime>,
-    /// When `last_used_at` was last written for this token by this process, in seconds
-    /// since the cache was made.
-    last_recorded: AtomicU64,
+    last_recorded: UseClock,
 }
+
+/// When `last_used_at` was last written for a credential by this process, in seconds
+/// since the cache was made; `u64::MAX` when it is due at once.
+pub struct UseClock(AtomicU64);
+
+const DUE_NOW: u64 = u64::MAX;
 
 /// A stored document with its response headers ready: cloning the body only counts a
 /// reference.
@@ -114,6 +121,11 @@ impl<T> Entry<T> {
 type DocumentMap = HashMap<i64, HashMap<Box<str>, Entry<Arc<PreparedDocument>>>>;
 /// Scope views by organization, then by `PackageScope::cache_key`.
 type ScopeMap = HashMap<i64, HashMap<Box<str>, Entry<Arc<ScopeView>>>>;
+/// Vendor customers by organization, then by the customer's `url_name`.
+type CustomerMap = HashMap<i64, HashMap<Box<str>, Entry<Arc<CustomerView>>>>;
+/// A customer's filtered documents by organization, then by customer id, then by path.
+type CustomerDocumentMap =
+    HashMap<i64, HashMap<i64, HashMap<Box<str>, Entry<Arc<PreparedDocument>>>>>;
 
 pub struct AccessCache {
     organizations: RwLock<HashMap<Box<str>, Entry<Arc<Organization>>>>,
@@ -121,6 +133,8 @@ pub struct AccessCache {
     tokens: RwLock<HashMap<[u8; 32], Entry<Arc<CachedToken>>>>,
     documents: RwLock<DocumentMap>,
     scopes: RwLock<ScopeMap>,
+    customers: RwLock<CustomerMap>,
+    customer_documents: RwLock<CustomerDocumentMap>,
     /// Counts invalidations; changed only while the affected map is locked for writing.
     generation: AtomicU64,
     created: Instant,
@@ -133,6 +147,8 @@ impl Default for AccessCache {
             tokens: RwLock::default(),
             documents: RwLock::default(),
             scopes: RwLock::default(),
+            customers: RwLock::default(),
+            customer_documents: RwLock::default(),
             generation: AtomicU64::new(0),
             created: Instant::now(),
         }
@@ -198,7 +214,7 @@ impl AccessCache {
         let token = Arc::new(CachedToken {
             holder,
             expires_at,
-            last_recorded: AtomicU64::new(self.created.elapsed().as_secs()),
+            last_recorded: self.use_clock(false),
         });
         let mut tokens = write(&self.tokens);
         if self.still(ticket) {
@@ -208,11 +224,26 @@ impl AccessCache {
 
     /// True at most once per `every` for a token: the caller then records its use.
     pub fn token_use_due(&self, token: &CachedToken, every: Duration) -> bool {
+        self.use_due(&token.last_recorded, every)
+    }
+
+    /// A clock for [`use_due`](Self::use_due): `due` when the credential's use has not
+    /// been recorded lately, so that its first use here is.
+    pub fn use_clock(&self, due: bool) -> UseClock {
+        UseClock(AtomicU64::new(if due {
+            DUE_NOW
+        } else {
+            self.created.elapsed().as_secs()
+        }))
+    }
+
+    /// True at most once per `every` for one clock: the caller then records the use.
+    pub fn use_due(&self, clock: &UseClock, every: Duration) -> bool {
         let now = self.created.elapsed().as_secs();
-        let last = token.last_recorded.load(Ordering::Relaxed);
-        now.saturating_sub(last) >= every.as_secs()
-            && token
-                .last_recorded
+        let last = clock.0.load(Ordering::Relaxed);
+        (last == DUE_NOW || now.saturating_sub(last) >= every.as_secs())
+            && clock
+                .0
                 .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
                 .is_ok()
     }
@@ -261,6 +292,58 @@ impl AccessCache {
         }
     }
 
+    pub fn customer(&self, organization_id: i64, url_name: &str) -> Option<Arc<CustomerView>> {
+        read(&self.customers)
+            .get(&organization_id)?
+            .get(url_name)
+            .and_then(Entry::fresh)
+            .cloned()
+    }
+
+    pub fn remember_customer(
+        &self,
+        ticket: Ticket,
+        organization_id: i64,
+        url_name: &str,
+        view: Arc<CustomerView>,
+    ) {
+        let mut customers = write(&self.customers);
+        if self.still(ticket) {
+            bounded(bounded(&mut customers).entry(organization_id).or_default())
+                .insert(url_name.into(), Entry::new(view));
+        }
+    }
+
+    pub fn customer_document(
+        &self,
+        organization_id: i64,
+        customer_id: i64,
+        path: &str,
+    ) -> Option<Arc<PreparedDocument>> {
+        read(&self.customer_documents)
+            .get(&organization_id)?
+            .get(&customer_id)?
+            .get(path)
+            .and_then(Entry::fresh)
+            .cloned()
+    }
+
+    pub fn remember_customer_document(
+        &self,
+        ticket: Ticket,
+        organization_id: i64,
+        customer_id: i64,
+        path: &str,
+        document: Arc<PreparedDocument>,
+    ) {
+        let mut documents = write(&self.customer_documents);
+        if self.still(ticket) {
+            let organization = bounded(&mut documents).entry(organization_id).or_default();
+            bounded(bounded(organization).entry(customer_id).or_default())
+                .insert(path.into(), Entry::new(document));
+        }
+    }
+
     pub fn apply(&self, invalidation: Invalidation) {
         match invalidation {
             Invalidation::Tokens => {
@@ -271,20 +354,28 @@ impl AccessCache {
             Invalidation::Documents { organization_id } => {
                 let mut documents = write(&self.documents);
                 let mut scopes = write(&self.scopes);
+                let mut customers = write(&self.customers);
+                let mut customer_documents = write(&self.customer_documents);
                 self.generation.fetch_add(1, Ordering::AcqRel);
                 documents.remove(&organization_id);
                 scopes.remove(&organization_id);
+                customers.remove(&organization_id);
+                customer_documents.remove(&organization_id);
             }
             Invalidation::All => {
                 let mut organizations = write(&self.organizations);
                 let mut tokens = write(&self.tokens);
                 let mut documents = write(&self.documents);
                 let mut scopes = write(&self.scopes);
+                let mut customers = write(&self.customers);
+                let mut customer_documents = write(&self.customer_documents);
                 self.generation.fetch_add(1, Ordering::AcqRel);
                 organizations.clear();
                 tokens.clear();
                 documents.clear();
                 scopes.clear();
+                customers.clear();
+                customer_documents.clear();
             }
         }
     }

@@ -3,6 +3,8 @@
 pub mod access_cache;
 pub mod artifact;
 pub mod custom;
+pub mod customer_filter;
+pub mod customer_repository;
 pub mod metadata;
 pub mod publish;
 pub mod repository;

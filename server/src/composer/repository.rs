@@ -23,14 +23,32 @@ use super::publish;
 use crate::app::AppState;
 use crate::auth::{TokenHolder, secret};
 use crate::db::rows::Organization;
-use crate::db::schema::{package_downloads, package_versions, packages};
+use crate::db::schema::{customer_downloads, package_downloads, package_versions, packages};
 use crate::db_run;
 use crate::domain::access::{self, PackageScope};
 use crate::domain::{api_tokens, artifacts, organization_tokens, organizations};
 use crate::error::{Error, Result};
 use crate::jobs::update_package::dist_key;
 
-const LAST_USED_RESOLUTION: Duration = Duration::from_secs(60);
+pub(super) const LAST_USED_RESOLUTION: Duration = Duration::from_secs(60);
+
+/// A 401 that tells the client which credentials to send (`WWW-Authenticate`), with a
+/// JSON message Composer prints.
+pub(super) fn unauthorized(realm: &str, message: &str) -> Response {
+    unauthorized_with(realm, serde_json::json!({ "message": message }))
+}
+
+/// [`unauthorized`] with a body of the caller's.
+pub(super) fn unauthorized_with(realm: &str, body: serde_json::Value) -> Response {
+    let mut response = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+    let realm = format!("Basic realm=\"Packyard {realm}\", charset=\"UTF-8\"");
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_str(&realm)
+            .unwrap_or(HeaderValue::from_static("Basic realm=\"Packyard\"")),
+    );
+    response
+}
 
 /// Who may read an organization's repository, or the 401 to send.
 async fn authorize(
@@ -38,20 +56,7 @@ async fn authorize(
     url_name: &str,
     headers: &HeaderMap,
 ) -> std::result::Result<Reader, Response> {
-    let unauthorized = |message: &str| {
-        let mut response = (
-            StatusCode::UNAUTHORIZED,
-            axum::Json(serde_json::json!({ "message": message })),
-        )
-            .into_response();
-        let realm = format!("Basic realm=\"Packyard {url_name}\", charset=\"UTF-8\"");
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_str(&realm)
-                .unwrap_or(HeaderValue::from_static("Basic realm=\"Packyard\"")),
-        );
-        response
-    };
+    let unauthorized = |message: &str| unauthorized(url_name, message);
     let mut decoded = [0u8; MAX_BASIC_CREDENTIALS];
     let Some(secret) = presented_secret(headers, &mut decoded) else {
         return Err(unauthorized(
@@ -149,7 +154,10 @@ impl Reader {
     }
 }
 
-async fn organization_named(state: &AppState, url_name: &str) -> Result<Option<Arc<Organization>>> {
+pub(super) async fn organization_named(
+    state: &AppState,
+    url_name: &str,
+) -> Result<Option<Arc<Organization>>> {
     let cache = state.jobs.cache();
     if let Some(organization) = cache.organization(url_name) {
         return Ok(Some(organization));
@@ -202,7 +210,7 @@ async fn organization_token(
 }
 
 /// Longer `Authorization: Basic` values are not ours: no token is that long.
-const MAX_BASIC_CREDENTIALS: usize = 512;
+pub(super) const MAX_BASIC_CREDENTIALS: usize = 512;
 
 /// The token from `Authorization: Basic` (the password; any username) or `Bearer`,
 /// decoded into `buffer` rather than onto the heap.
@@ -210,17 +218,25 @@ fn presented_secret<'a>(
     headers: &'a HeaderMap,
     buffer: &'a mut [u8; MAX_BASIC_CREDENTIALS],
 ) -> Option<&'a str> {
+    presented_credentials(headers, buffer).map(|(_, secret)| secret)
+}
+
+/// The username (HTTP Basic only) and the secret of `Authorization`.
+pub(super) fn presented_credentials<'a>(
+    headers: &'a HeaderMap,
+    buffer: &'a mut [u8; MAX_BASIC_CREDENTIALS],
+) -> Option<(Option<&'a str>, &'a str)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, rest) = value.split_once(' ')?;
     let rest = rest.trim();
     if scheme.eq_ignore_ascii_case("bearer") {
-        return Some(rest).filter(|s| !s.is_empty());
+        return Some((None, rest)).filter(|(_, s)| !s.is_empty());
     }
     if scheme.eq_ignore_ascii_case("basic") {
         let length = STANDARD.decode_slice(rest, buffer).ok()?;
         let decoded = std::str::from_utf8(&buffer[..length]).ok()?;
-        let (_, password) = decoded.split_once(':')?;
-        return Some(password).filter(|s| !s.is_empty());
+        let (username, password) = decoded.split_once(':')?;
+        return Some((Some(username), password)).filter(|(_, s)| !s.is_empty());
     }
     None
 }
@@ -294,18 +310,10 @@ pub async fn package_file(
         suborganization,
     };
     let url_name = repository.url_name();
-    let Some(name) = file.strip_suffix(".json") else {
+    let Some(path) = package_file_path(&vendor, &file) else {
         return not_found(&format!("{vendor}/{file}"));
     };
-    // Names are stored in lower case; clients almost always ask in lower case already.
-    let mut path = String::with_capacity(9 + vendor.len() + name.len());
-    path.push_str("p2/");
-    push_lowercase(&mut path, &vendor);
-    path.push('/');
-    push_lowercase(&mut path, name);
-    path.push_str(".json");
-    let package_name = &path["p2/".len()..path.len() - ".json".len()];
-    let package_name = package_name.strip_suffix("~dev").unwrap_or(package_name);
+    let package_name = package_name_of(&path);
     document(
         &state,
         &url_name,
@@ -314,6 +322,26 @@ pub async fn package_file(
         request.headers(),
     )
     .await
+}
+
+/// The stored document's path for `p2/{vendor}/{file}`: `p2/vendor/name.json` or
+/// `p2/vendor/name~dev.json`, in lower case.
+pub(super) fn package_file_path(vendor: &str, file: &str) -> Option<String> {
+    let name = file.strip_suffix(".json")?;
+    // Names are stored in lower case; clients almost always ask in lower case already.
+    let mut path = String::with_capacity(9 + vendor.len() + name.len());
+    path.push_str("p2/");
+    push_lowercase(&mut path, vendor);
+    path.push('/');
+    push_lowercase(&mut path, name);
+    path.push_str(".json");
+    Some(path)
+}
+
+/// The package a path of [`package_file_path`] is about.
+pub(super) fn package_name_of(path: &str) -> &str {
+    let package_name = &path["p2/".len()..path.len() - ".json".len()];
+    package_name.strip_suffix("~dev").unwrap_or(package_name)
 }
 
 fn push_lowercase(into: &mut String, text: &str) {
@@ -350,7 +378,13 @@ async fn document(
         Ok(None) => return not_found(path),
         Err(error) => return error.into_response(),
     };
-    let mut response = if is_fresh(&document, headers) {
+    respond(&document, headers, !is_view)
+}
+
+/// A document, or 304 when the client's copy is current. `dated` says whether its date
+/// is final; otherwise `Last-Modified` is sent only once that second is over.
+pub(super) fn respond(document: &PreparedDocument, headers: &HeaderMap, dated: bool) -> Response {
+    let mut response = if is_fresh(document, headers) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut response = Response::new(Body::from(document.body.clone()));
@@ -367,7 +401,7 @@ async fn document(
     // second with the same `If-Modified-Since` and get 304. So a view's date is given
     // only once its second is over. (Stored documents get a later second for each new
     // version instead: see `publish::next_last_modified`.)
-    if !is_view || document.last_modified_unix < chrono::Utc::now().timestamp() {
+    if dated || document.last_modified_unix < chrono::Utc::now().timestamp() {
         response_headers.insert(header::LAST_MODIFIED, document.last_modified.clone());
     }
     response_headers.insert(
@@ -380,7 +414,7 @@ async fn document(
 /// Whether the client's copy is current. `If-None-Match` wins when present; Composer
 /// sends `If-Modified-Since` with the `Last-Modified` it was given, so that is compared
 /// as text before it is parsed as a date.
-fn is_fresh(document: &PreparedDocument, headers: &HeaderMap) -> bool {
+pub(super) fn is_fresh(document: &PreparedDocument, headers: &HeaderMap) -> bool {
     if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
         let Ok(tags) = tags.to_str() else {
             return false;
@@ -402,7 +436,7 @@ fn is_fresh(document: &PreparedDocument, headers: &HeaderMap) -> bool {
 }
 
 /// A stored document, from memory once read (dropped when its organization publishes).
-async fn stored_document(
+pub(super) async fn stored_document(
     state: &AppState,
     organization: &Organization,
     path: &str,
@@ -455,22 +489,34 @@ pub async fn dist(
         Ok(false) => return not_found(&package_name),
         Err(error) => return error.into_response(),
     }
-    let Some(reference) = file
-        .strip_suffix(".zip")
-        .filter(|r| r.chars().all(|c| c.is_ascii_alphanumeric()))
-    else {
+    let Some(reference) = dist_reference(&file) else {
         return not_found(&file);
     };
-    // Only references a published version points at: a dist URL of another package or
-    // organization is not reachable by guessing.
+    serve_dist(&state, organization.id, &package_name, reference).await
+}
+
+/// The reference in a dist file name, `<reference>.zip`.
+pub(super) fn dist_reference(file: &str) -> Option<&str> {
+    file.strip_suffix(".zip")
+        .filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Streams the archive of `reference`, which must be the dist of a published version of
+/// the package: a dist URL of another package or organization is not reachable by
+/// guessing. The caller has checked that the reader may see the package.
+pub(super) async fn serve_dist(
+    state: &AppState,
+    organization_id: i64,
+    package_name: &str,
+    reference: &str,
+) -> Response {
     let found = async {
         let mut conn = state.db.get().await?;
-        let organization_id = organization.id;
         Ok::<_, Error>(db_run!(conn: {
             packages::table
                 .inner_join(package_versions::table)
                 .filter(packages::organization_id.eq(organization_id))
-                .filter(packages::name.eq(&package_name))
+                .filter(packages::name.eq(package_name))
                 .filter(package_versions::dist_reference.eq(reference))
                 .select((packages::id, packages::kind))
                 .first::<(i64, String)>(conn)
@@ -482,7 +528,7 @@ pub async fn dist(
     let key = match found {
         // Uploaded archives are stored per organization; built ones per package.
         Ok(Some((_, kind))) if kind == "artifact" => {
-            artifacts::blob_key(organization.id, reference)
+            artifacts::blob_key(organization_id, reference)
         }
         Ok(Some((package_id, _))) => dist_key(package_id, reference),
         Ok(None) => return not_found(&format!("{package_name} {reference}")),
@@ -511,13 +557,33 @@ pub async fn dist(
 
 #[derive(Deserialize)]
 pub struct NotifyBatch {
-    downloads: Vec<Download>,
+    pub(super) downloads: Vec<Download>,
 }
 
 #[derive(Deserialize)]
-struct Download {
-    name: String,
-    version: String,
+pub(super) struct Download {
+    pub(super) name: String,
+    pub(super) version: String,
+}
+
+impl NotifyBatch {
+    pub(super) fn parse(body: &[u8]) -> Result<NotifyBatch> {
+        serde_json::from_slice(body).map_err(|_| {
+            Error::invalid(
+                "downloads",
+                "expected {\"downloads\": [{\"name\", \"version\"}]}",
+            )
+        })
+    }
+}
+
+/// What Composer expects back from notify-batch (spec 6).
+pub(super) fn notify_success() -> Response {
+    (
+        StatusCode::CREATED,
+        axum::Json(serde_json::json!({ "status": "success" })),
+    )
+        .into_response()
 }
 
 /// `POST /{org}/downloads/`: install statistics, one counter per package, version and day.
@@ -531,12 +597,9 @@ pub async fn notify_batch(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let Ok(mut batch) = serde_json::from_slice::<NotifyBatch>(&body) else {
-        return Error::invalid(
-            "downloads",
-            "expected {\"downloads\": [{\"name\", \"version\"}]}",
-        )
-        .into_response();
+    let mut batch = match NotifyBatch::parse(&body) {
+        Ok(batch) => batch,
+        Err(error) => return error.into_response(),
     };
     // Installs of packages the reader cannot see are not theirs to report.
     if let Ok(Some(view)) = reader.view(&state).await {
@@ -544,23 +607,21 @@ pub async fn notify_batch(
             .downloads
             .retain(|download| view.names.contains(download.name.to_lowercase().as_str()));
     }
-    match record_downloads(&state, &reader.organization, batch).await {
-        Ok(()) => (
-            StatusCode::CREATED,
-            axum::Json(serde_json::json!({ "status": "success" })),
-        )
-            .into_response(),
+    match record_downloads(&state, reader.organization.id, &batch, None).await {
+        Ok(()) => notify_success(),
         Err(error) => error.into_response(),
     }
 }
 
-async fn record_downloads(
+/// Counts each install once per package, version and day (`package_downloads`), and
+/// for a vendor customer also per customer (`customer_downloads`), in one transaction.
+pub(super) async fn record_downloads(
     state: &AppState,
-    organization: &Organization,
-    batch: NotifyBatch,
+    organization_id: i64,
+    batch: &NotifyBatch,
+    customer_id: Option<i64>,
 ) -> Result<()> {
     let day = chrono::Utc::now().date_naive().to_string();
-    let organization_id = organization.id;
     state
         .db
         .transaction(async |conn| {
@@ -591,6 +652,22 @@ async fn record_downloads(
                         .execute(conn)
                         .await?;
                 });
+                let Some(customer_id) = customer_id else { continue };
+                db_run!(conn: {
+                    diesel::insert_into(customer_downloads::table)
+                        .values((
+                            customer_downloads::customer_id.eq(customer_id),
+                            customer_downloads::package_id.eq(package_id),
+                            customer_downloads::version_normalized.eq(&download.version),
+                            customer_downloads::day.eq(&day),
+                            customer_downloads::downloads.eq(1_i64),
+                        ))
+                        .on_conflict((customer_downloads::customer_id, customer_downloads::package_id, customer_downloads::version_normalized, customer_downloads::day))
+                        .do_update()
+                        .set(customer_downloads::downloads.eq(customer_downloads::downloads + 1_i64))
+                        .execute(conn)
+                        .await?;
+                });
             }
             Ok(())
         })
@@ -598,7 +675,7 @@ async fn record_downloads(
 }
 
 /// A fast, plain 404: the client treats it as "not in this repository".
-fn not_found(what: &str) -> Response {
+pub(super) fn not_found(what: &str) -> Response {
     (
         StatusCode::NOT_FOUND,
         axum::Json(serde_json::json!({ "message": format!("not found: {what}") })),

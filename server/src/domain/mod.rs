@@ -6,6 +6,7 @@ pub mod access;
 pub mod api_tokens;
 pub mod artifacts;
 pub mod credentials;
+pub mod customer_grants;
 pub mod customers;
 pub mod downloads;
 pub mod jobs;

@@ -1,2 +1,3 @@
 mod access;
+mod customers;
 mod repository;

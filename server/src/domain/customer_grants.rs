@@ -28,12 +28,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::composer::customer_filter::Limits;
-use crate::composer::version::{Constraint, Stability};
+use crate::composer::customer_filter::{Limits, admits};
+use crate::composer::version::{Constraint, Stability, compare};
 use crate::db::DbConn;
-use crate::db::rows::{Customer, VendorBundle};
+use crate::db::rows::{Customer, PackageVersion, VendorBundle};
 use crate::db::schema::{
-    customer_packages, customer_vendor_bundles, packages, vendor_bundle_packages, vendor_bundles,
+    customer_packages, customer_vendor_bundles, package_versions, packages, vendor_bundle_packages,
+    vendor_bundles,
 };
 use crate::db_run;
 use crate::error::Result;
@@ -263,4 +264,51 @@ impl Grants {
             expiration,
         })
     }
+}
+
+/// The versions of each granted package the customer may install, newest first, as their
+/// repository serves them: admitted by a grant and, without access to the version
+/// control source, only those with a dist to install from.
+pub async fn installable_versions(
+    conn: &mut DbConn,
+    customer: &Customer,
+    package_ids: &[i64],
+) -> Result<HashMap<i64, Vec<PackageVersion>>> {
+    let grants = load(conn, customer).await?;
+    let floor = floor(customer);
+    let limits_by_package: HashMap<i64, &[Limits]> = grants
+        .values()
+        .map(|grant| (grant.package_id, grant.limits.as_slice()))
+        .collect();
+    let wanted: Vec<i64> = package_ids
+        .iter()
+        .copied()
+        .filter(|id| limits_by_package.contains_key(id))
+        .collect();
+    let rows: Vec<PackageVersion> = db_run!(conn: {
+        package_versions::table
+            .filter(package_versions::package_id.eq_any(&wanted))
+            .select(PackageVersion::as_select())
+            .load(conn)
+            .await?
+    });
+    let mut installable: HashMap<i64, Vec<PackageVersion>> = HashMap::new();
+    for row in rows {
+        let Ok(serde_json::Value::Object(version)) = serde_json::from_str(&row.data) else {
+            continue;
+        };
+        let limits = limits_by_package
+            .get(&row.package_id)
+            .copied()
+            .unwrap_or(&[]);
+        let installable_without_source =
+            customer.access_to_version_control_source || version.contains_key("dist");
+        if installable_without_source && admits(limits, floor, &version) {
+            installable.entry(row.package_id).or_default().push(row);
+        }
+    }
+    for versions in installable.values_mut() {
+        versions.sort_by(|a, b| compare(&b.version_normalized, &a.version_normalized));
+    }
+    Ok(installable)
 }

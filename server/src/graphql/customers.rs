@@ -7,7 +7,7 @@ use super::{actor, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
 use crate::db::rows;
 use crate::domain::customers::{self, CustomerChanges, NewCustomerInput, PackageLimits};
-use crate::domain::{access, downloads};
+use crate::domain::{access, customer_grants, downloads};
 
 pub struct CustomerView(pub rows::Customer);
 
@@ -82,13 +82,21 @@ impl CustomerView {
         })
     }
 
-    /// Packages granted to the customer directly, with their limits.
+    /// Packages granted to the customer directly, with their limits and the versions the
+    /// customer may install (through every grant, bundles included).
     async fn packages(&self, ctx: &Context<'_>) -> Result<Vec<CustomerPackageView>> {
         let mut conn = state(ctx).db.get().await?;
         let granted = customers::packages(&mut conn, &self.0).await?;
+        let package_ids: Vec<i64> = granted.iter().map(|(_, package)| package.id).collect();
+        let mut installable =
+            customer_grants::installable_versions(&mut conn, &self.0, &package_ids).await?;
         Ok(granted
             .into_iter()
-            .map(|(grant, package)| CustomerPackageView { grant, package })
+            .map(|(grant, package)| CustomerPackageView {
+                versions: installable.remove(&package.id).unwrap_or_default(),
+                grant,
+                package,
+            })
             .collect())
     }
 
@@ -160,6 +168,8 @@ impl From<downloads::DailySeries> for DownloadSeries {
 pub struct CustomerPackageView {
     pub grant: rows::CustomerPackage,
     pub package: rows::Package,
+    /// What the customer may install of it, newest first.
+    pub versions: Vec<rows::PackageVersion>,
 }
 
 #[Object(name = "CustomerPackage")]
@@ -185,6 +195,29 @@ impl CustomerPackageView {
     async fn minimum_accessible_stability(&self) -> Option<&str> {
         self.grant.minimum_accessible_stability.as_deref()
     }
+
+    /// The versions the customer may install, newest first.
+    async fn versions(&self) -> Vec<CustomerPackageVersion> {
+        self.versions
+            .iter()
+            .map(|version| CustomerPackageVersion {
+                version: version.version.clone(),
+                version_normalized: version.version_normalized.clone(),
+                source_reference: version.source_reference.clone(),
+                dist_reference: version.dist_reference.clone(),
+                released_at: version.released_at.and_utc(),
+            })
+            .collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CustomerPackageVersion {
+    pub version: String,
+    pub version_normalized: String,
+    pub source_reference: Option<String>,
+    pub dist_reference: Option<String>,
+    pub released_at: DateTime<Utc>,
 }
 
 pub struct CustomerVendorBundleView {
@@ -393,7 +426,11 @@ impl CustomerMutation {
         .await?;
         Ok(granted
             .into_iter()
-            .map(|(grant, package)| CustomerPackageView { grant, package })
+            .map(|(grant, package)| CustomerPackageView {
+                grant,
+                package,
+                versions: Vec::new(),
+            })
             .collect())
     }
 

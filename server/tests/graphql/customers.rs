@@ -233,17 +233,19 @@ async fn package_grants_carry_validated_limits(app: TestApp) {
         .data();
     let packages = owner
         .graphql(
-            "query($id: String!) { organization(urlName: \"acme\") { customer(idOrUrlName: $id) { packages { name versionConstraint expirationDate } } } }",
+            "query($id: String!) { organization(urlName: \"acme\") { customer(idOrUrlName: $id) { packages { name versionConstraint expirationDate versions { version versionNormalized } } } } }",
             json!({ "id": id }),
         )
         .await
         .data()["organization"]["customer"]["packages"]
         .clone();
+    // Each package has 1.0.0 only: outside ~1.2, inside "no limit".
     assert_eq!(
         packages,
         json!([
-            { "name": "acme/lib", "versionConstraint": "~1.2", "expirationDate": null },
-            { "name": "acme/tool", "versionConstraint": null, "expirationDate": null },
+            { "name": "acme/lib", "versionConstraint": "~1.2", "expirationDate": null, "versions": [] },
+            { "name": "acme/tool", "versionConstraint": null, "expirationDate": null,
+              "versions": [{ "version": "1.0.0", "versionNormalized": "1.0.0.0" }] },
         ])
     );
     let on_package = owner

@@ -50,6 +50,9 @@ pub fn TextField(
     label: &'static str,
     /// The input's `name`, also its `id`; browser tests and password managers key on it.
     name: &'static str,
+    /// The `id` when two forms on one page have an input of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(default = "text")] input_type: &'static str,
@@ -59,8 +62,9 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
 ) -> impl IntoView {
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
+    let id = id.unwrap_or(name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -76,9 +80,9 @@ pub fn TextField(
     };
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             <input
-                id=name
+                id=id
                 name=name
                 type=input_type
                 placeholder=placeholder
@@ -171,17 +175,21 @@ pub fn SelectField(
     label: &'static str,
     /// The select's `name`, also its `id`.
     name: &'static str,
+    /// The `id` when two forms on one page have a select of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     value: RwSignal<String>,
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-error");
+    let id = id.unwrap_or(name);
+    let error_id = format!("{id}-error");
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             <select
-                id=name
+                id=id
                 name=name
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 on:change=move |event| value.set(event_target_value(&event))
@@ -216,6 +224,36 @@ pub fn SelectField(
                     })
             }}
         </div>
+    }
+}
+
+/// A labelled checkbox bound to `checked`, with what ticking it means below.
+#[component]
+pub fn CheckboxField(
+    label: &'static str,
+    /// The checkbox's `name`, also its `id`.
+    name: &'static str,
+    /// The `id` when two forms on one page have a checkbox of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    checked: RwSignal<bool>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = id.unwrap_or(name);
+    view! {
+        <label class="choice" for=id>
+            <input
+                type="checkbox"
+                id=id
+                name=name
+                prop:checked=move || checked.get()
+                on:change=move |event| checked.set(event_target_checked(&event))
+            />
+            <span>
+                <strong>{label}</strong>
+                {hint.map(|hint| view! { <span class="muted">" — " {hint}</span> })}
+            </span>
+        </label>
     }
 }
 

@@ -3,9 +3,82 @@
 //! A BAD_USER_INPUT (or CONFLICT) error that names a field is shown beside that input;
 //! anything else is shown once above the form. Both use the `form-error` class.
 
+use std::future::Future;
+use std::rc::Rc;
+
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::session::Session;
+
+/// A form's request: `send` makes it from the input; its answer goes to `on_ok`, a
+/// failure to `error` (and to the session, which notices a sign-out).
+pub fn form_action<Input, Output, Fut>(
+    error: RwSignal<Option<ApiError>>,
+    send: impl Fn(&Input) -> Fut + 'static,
+    on_ok: impl Fn(Output) + 'static,
+) -> Action<Input, ()>
+where
+    Input: 'static,
+    Output: 'static,
+    Fut: Future<Output = Result<Output, ApiError>> + 'static,
+{
+    let session = Session::expect();
+    let on_ok = Rc::new(on_ok);
+    Action::new_local(move |input: &Input| {
+        let (sent, on_ok) = (send(input), on_ok.clone());
+        async move {
+            match sent.await {
+                Ok(output) => on_ok(output),
+                Err(failure) => {
+                    session.observe(&failure);
+                    error.set(Some(failure));
+                }
+            }
+        }
+    })
+}
+
+/// A form's submit handler: clears the last error, then dispatches what `read` makes of
+/// the inputs, or shows its complaint.
+pub fn submit_with<Input: Send + Sync + 'static>(
+    error: RwSignal<Option<ApiError>>,
+    action: Action<Input, ()>,
+    read: impl Fn() -> Result<Input, ApiError> + 'static,
+) -> impl Fn(SubmitEvent) + 'static {
+    move |event: SubmitEvent| {
+        event.prevent_default();
+        error.set(None);
+        match read() {
+            Ok(input) => {
+                action.dispatch(input);
+            }
+            Err(invalid) => error.set(Some(invalid)),
+        }
+    }
+}
+
+/// A form's submit button, saying `pending_label` (and disabled) while `pending`.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    pending_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    /// Extra classes, a hook for the browser tests.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=format!("button button-primary {class}")
+            disabled=move || pending.get()
+        >
+            {move || if pending.get() { pending_label } else { label }}
+        </button>
+    }
+}
 
 /// The message for `field` out of the form's current error, if the server blamed it.
 pub fn field_error(

@@ -12,8 +12,8 @@ mod timestamp;
 
 pub use bar_chart::BarChart;
 pub use form::{
-    CheckboxField, FormError, SelectField, TextAreaField, TextField, TypedConfirmation,
-    field_error, form_error,
+    CheckboxField, FormError, SelectField, SubmitButton, TextAreaField, TextField,
+    TypedConfirmation, field_error, form_action, form_error, submit_with,
 };
 pub use job_progress::{JobProgress, JobState};
 pub use layout::AppShell;

@@ -1,8 +1,5 @@
 //! More of what a customer has: vendor bundles (with an expiry) and Magento legacy keys.
 
-use std::future::Future;
-
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -14,11 +11,11 @@ use crate::api::operations::{
 };
 use crate::api::{ApiError, execute};
 use crate::components::{
-    FormError, RemovableRow, SelectField, TablePanel, TextField, Timestamp, field_error, form_error,
+    FormError, RemovableRow, SelectField, SubmitButton, TablePanel, TextField, Timestamp,
+    field_error, form_action, form_error, submit_with,
 };
 use crate::pages::organizations::CurrentOrganization;
 use crate::pages::vendor_bundles::vendor_bundle_path;
-use crate::session::Session;
 
 /// The add form of a panel, for those who may change the list (an empty footer otherwise).
 fn footer_if(can_manage: bool, form: impl FnOnce() -> AnyView + Send + 'static) -> Children {
@@ -27,37 +24,6 @@ fn footer_if(can_manage: bool, form: impl FnOnce() -> AnyView + Send + 'static) 
     } else {
         Box::new(|| ().into_any())
     }
-}
-
-/// An add form's action: `request` sends it; success clears the form (`done`) and
-/// reloads the page, a failure goes to `error` (and the session, if it ended).
-fn add_action<Input, Fut>(
-    error: RwSignal<Option<ApiError>>,
-    reload: Callback<()>,
-    done: impl Fn() + 'static,
-    request: impl Fn(Input) -> Fut + 'static,
-) -> Action<Input, ()>
-where
-    Input: Clone + 'static,
-    Fut: Future<Output = Result<(), ApiError>> + 'static,
-{
-    let session = Session::expect();
-    let done = std::rc::Rc::new(done);
-    Action::new_local(move |input: &Input| {
-        let (sent, done) = (request(input.clone()), done.clone());
-        async move {
-            match sent.await {
-                Ok(()) => {
-                    done();
-                    reload.run(());
-                }
-                Err(failure) => {
-                    session.observe(&failure);
-                    error.set(Some(failure));
-                }
-            }
-        }
-    })
 }
 
 /// The customer's vendor bundles with their expiry; adding one (or choosing one it has,
@@ -153,42 +119,35 @@ fn AddBundleForm(
     }
     let mut choices = vec![(String::new(), "Choose a bundle…".to_owned())];
     choices.extend(options);
-    let add = add_action(
+    let add = form_action(
         error,
-        reload,
-        move || {
-            bundle.set(String::new());
-            expires_on.set(String::new());
-        },
-        move |(vendor_bundle_id, expiration_date): (String, Option<String>)| {
+        move |(vendor_bundle_id, expiration_date): &(String, Option<String>)| {
             let variables = add_or_edit_customer_vendor_bundle::Variables {
                 customer_id: customer_id.clone(),
-                vendor_bundle_id,
-                expiration_date,
+                vendor_bundle_id: vendor_bundle_id.clone(),
+                expiration_date: expiration_date.clone(),
             };
-            async move {
-                execute::<AddOrEditCustomerVendorBundle>(variables)
-                    .await
-                    .map(drop)
-            }
+            execute::<AddOrEditCustomerVendorBundle>(variables)
+        },
+        move |_| {
+            bundle.set(String::new());
+            expires_on.set(String::new());
+            reload.run(());
         },
     );
-    let pending = add.pending();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
+    let read = move || {
         let id = bundle.get_untracked();
         if id.is_empty() {
-            error.set(Some(ApiError::invalid(
-                "vendorBundleId",
-                "Choose a bundle.",
-            )));
-            return;
+            return Err(ApiError::invalid("vendorBundleId", "Choose a bundle."));
         }
-        add.dispatch((id, end_of_day(&expires_on.get_untracked())));
+        Ok((id, end_of_day(&expires_on.get_untracked())))
     };
     view! {
-        <form class="add-row-form add-customer-bundle-form" on:submit=on_submit novalidate>
+        <form
+            class="add-row-form add-customer-bundle-form"
+            on:submit=submit_with(error, add, read)
+            novalidate
+        >
             <h3>"Add a bundle or change its expiry"</h3>
             <FormError message=form_error(error, FIELDS) />
             <SelectField
@@ -207,9 +166,7 @@ fn AddBundleForm(
                 error=field_error(error, "expirationDate")
                 hint="Versions released after this day (UTC) are not offered through the bundle."
             />
-            <button type="submit" class="button button-primary add-customer-bundle" disabled=move || pending.get()>
-                {move || if pending.get() { "Saving…" } else { "Save bundle" }}
-            </button>
+            <SubmitButton label="Save bundle" pending_label="Saving…" pending=add.pending() class="add-customer-bundle" />
         </form>
     }
     .into_any()
@@ -287,33 +244,34 @@ fn AddMagentoKeyForm(customer_id: String, reload: Callback<()>) -> impl IntoView
     let public_key = RwSignal::new(String::new());
     let private_key = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let create = add_action(
+    let create = form_action(
         error,
-        reload,
-        move || {
-            public_key.set(String::new());
-            private_key.set(String::new());
-        },
-        move |(public_key, private_key): (String, String)| {
+        move |(public_key, private_key): &(String, String)| {
             let variables = create_magento_legacy_key::Variables {
                 customer_id: customer_id.clone(),
-                public_key,
-                private_key,
+                public_key: public_key.clone(),
+                private_key: private_key.clone(),
             };
-            async move { execute::<CreateMagentoLegacyKey>(variables).await.map(drop) }
+            execute::<CreateMagentoLegacyKey>(variables)
+        },
+        move |_| {
+            public_key.set(String::new());
+            private_key.set(String::new());
+            reload.run(());
         },
     );
-    let pending = create.pending();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        create.dispatch((
+    let read = move || {
+        Ok((
             public_key.get_untracked().trim().to_owned(),
             private_key.get_untracked(),
-        ));
+        ))
     };
     view! {
-        <form class="add-row-form add-magento-key-form" on:submit=on_submit novalidate>
+        <form
+            class="add-row-form add-magento-key-form"
+            on:submit=submit_with(error, create, read)
+            novalidate
+        >
             <h3>"Add a key pair"</h3>
             <FormError message=form_error(error, FIELDS) />
             <TextField
@@ -334,9 +292,7 @@ fn AddMagentoKeyForm(customer_id: String, reload: Callback<()>) -> impl IntoView
                 autocomplete="new-password"
                 required=true
             />
-            <button type="submit" class="button button-primary add-magento-key" disabled=move || pending.get()>
-                {move || if pending.get() { "Adding…" } else { "Add key pair" }}
-            </button>
+            <SubmitButton label="Add key pair" pending_label="Adding…" pending=create.pending() class="add-magento-key" />
         </form>
     }
 }

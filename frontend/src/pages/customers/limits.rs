@@ -2,7 +2,6 @@
 //! and the ones listed in a vendor bundle (constraint, stability). One table and one
 //! add-or-edit form serve both; [`GrantTarget`] says whose packages they are.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::operations::{
@@ -12,10 +11,10 @@ use crate::api::operations::{
 };
 use crate::api::{ApiError, execute};
 use crate::components::{
-    FormError, RemovableRow, SelectField, TablePanel, TextField, Timestamp, field_error, form_error,
+    FormError, RemovableRow, SelectField, SubmitButton, TablePanel, TextField, Timestamp,
+    field_error, form_action, form_error, submit_with,
 };
 use crate::pages::packages::display_name;
-use crate::session::Session;
 
 /// The inputs of the form, named as `CustomerPackageInput`'s fields (`packages` is the
 /// argument the server blames for an unknown package).
@@ -301,7 +300,6 @@ fn LimitsForm(
     draft: Draft,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let session = Session::expect();
     let error = RwSignal::new(None::<ApiError>);
     let has_expiry = target.has_expiry();
     let mut choices = vec![(String::new(), "Choose a package…".to_owned())];
@@ -311,43 +309,36 @@ fn LimitsForm(
     } else {
         "The bundle's"
     });
-    let save_action = Action::new_local(move |limits: &PackageLimits| {
-        let (target, limits) = (target.clone(), limits.clone());
-        async move {
-            match save(target, limits).await {
-                Ok(()) => {
-                    draft.package.set(String::new());
-                    draft.constraint.set(String::new());
-                    draft.expires_on.set(String::new());
-                    draft.stability.set(String::new());
-                    reload.run(());
-                }
-                Err(failure) => {
-                    session.observe(&failure);
-                    error.set(Some(failure));
-                }
-            }
-        }
-    });
-    let pending = save_action.pending();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
+    let save_action = form_action(
+        error,
+        move |limits: &PackageLimits| save(target.clone(), limits.clone()),
+        move |()| {
+            draft.package.set(String::new());
+            draft.constraint.set(String::new());
+            draft.expires_on.set(String::new());
+            draft.stability.set(String::new());
+            reload.run(());
+        },
+    );
+    let read = move || {
         let key = draft.package.get_untracked();
         if key.is_empty() {
-            error.set(Some(ApiError::invalid("packages", "Choose a package.")));
-            return;
+            return Err(ApiError::invalid("packages", "Choose a package."));
         }
-        save_action.dispatch(PackageLimits {
+        Ok(PackageLimits {
             label: key.clone(),
             key,
             version_constraint: optional(&draft.constraint.get_untracked()),
             expiration_date: end_of_day(&draft.expires_on.get_untracked()),
             minimum_accessible_stability: optional(&draft.stability.get_untracked()),
-        });
+        })
     };
     view! {
-        <form class="add-row-form package-limits-form" on:submit=on_submit novalidate>
+        <form
+            class="add-row-form package-limits-form"
+            on:submit=submit_with(error, save_action, read)
+            novalidate
+        >
             <h3>"Add a package or change its limits"</h3>
             <FormError message=form_error(error, FIELDS) />
             <SelectField
@@ -388,13 +379,12 @@ fn LimitsForm(
                 options=stabilities
                 error=field_error(error, "minimumAccessibleStability")
             />
-            <button
-                type="submit"
-                class="button button-primary save-package-limits"
-                disabled=move || pending.get()
-            >
-                {move || if pending.get() { "Saving…" } else { "Save package" }}
-            </button>
+            <SubmitButton
+                label="Save package"
+                pending_label="Saving…"
+                pending=save_action.pending()
+                class="save-package-limits"
+            />
         </form>
     }
 }

@@ -10,7 +10,6 @@ mod show;
 
 pub use show::CustomerPage;
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -21,7 +20,8 @@ use crate::api::operations::{
 };
 use crate::api::{ApiError, execute};
 use crate::components::{
-    ErrorPanel, FormError, GrowingList, Loading, Page, ShowMore, Timestamp, form_error,
+    ErrorPanel, FormError, GrowingList, Loading, Page, ShowMore, SubmitButton, Timestamp,
+    form_action, form_error, submit_with,
 };
 use crate::pages::organizations::{ComposerRepositoryInfo, CurrentOrganization, organization_path};
 use crate::pages::tokens::{Revealed, SecretPanel, TokenRepository};
@@ -257,55 +257,43 @@ fn CustomerTable(url_name: String, first_page: Page<CustomerRow>) -> impl IntoVi
 
 #[component]
 fn CreateCustomerForm(url_name: String, on_created: Callback<NewCustomer>) -> impl IntoView {
-    let session = Session::expect();
     let draft = CustomerDraft::new(&CustomerSettings::default());
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |settings: &CustomerSettings| {
-        let variables = create_customer::Variables {
-            organization: url_name.clone(),
-            name: settings.name.clone(),
-            url_name: (!settings.url_name.is_empty()).then(|| settings.url_name.clone()),
-            access_to_version_control_source: settings.vcs_source,
-            minimum_accessible_stability: settings.stability.clone(),
-            assign_all_packages: settings.assign_all,
-        };
-        async move {
-            match execute::<CreateCustomer>(variables).await {
-                Ok(data) => {
-                    let created = data.create_customer;
-                    let customer = created.customer;
-                    draft.name.set(String::new());
-                    draft.url_name.set(String::new());
-                    on_created.run(NewCustomer {
-                        secret: Revealed {
-                            description: customer.name,
-                            secret: created.token,
-                            regenerated: false,
-                        },
-                        url_name: customer.url_name,
-                        repository: repository_info!(customer.composer_repository),
-                    });
-                }
-                Err(failure) => {
-                    session.observe(&failure);
-                    error.set(Some(failure));
-                }
-            }
-        }
-    });
-    let pending = create.pending();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        match draft.validated() {
-            Ok(settings) => {
-                create.dispatch(settings);
-            }
-            Err(invalid) => error.set(Some(invalid)),
-        }
-    };
+    let create = form_action(
+        error,
+        move |settings: &CustomerSettings| {
+            let variables = create_customer::Variables {
+                organization: url_name.clone(),
+                name: settings.name.clone(),
+                url_name: (!settings.url_name.is_empty()).then(|| settings.url_name.clone()),
+                access_to_version_control_source: settings.vcs_source,
+                minimum_accessible_stability: settings.stability.clone(),
+                assign_all_packages: settings.assign_all,
+            };
+            execute::<CreateCustomer>(variables)
+        },
+        move |data: create_customer::ResponseData| {
+            let created = data.create_customer;
+            let customer = created.customer;
+            draft.name.set(String::new());
+            draft.url_name.set(String::new());
+            on_created.run(NewCustomer {
+                secret: Revealed {
+                    description: customer.name,
+                    secret: created.token,
+                    regenerated: false,
+                },
+                url_name: customer.url_name,
+                repository: repository_info!(customer.composer_repository),
+            });
+        },
+    );
     view! {
-        <form class="panel form-panel create-customer-form" on:submit=on_submit novalidate>
+        <form
+            class="panel form-panel create-customer-form"
+            on:submit=submit_with(error, create, move || draft.validated())
+            novalidate
+        >
             <h2>"Create a customer"</h2>
             <FormError message=form_error(error, FIELDS) />
             <CustomerFields
@@ -315,9 +303,7 @@ fn CreateCustomerForm(url_name: String, on_created: Callback<NewCustomer>) -> im
             />
             <p class="field-hint">"Packages and vendor bundles are granted on the customer's page."</p>
             <div class="form-actions">
-                <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create customer" }}
-                </button>
+                <SubmitButton label="Create customer" pending_label="Creating…" pending=create.pending() />
             </div>
         </form>
     }

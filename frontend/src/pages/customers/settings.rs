@@ -1,7 +1,6 @@
 //! A customer's settings: the inputs the create form and the settings panel share, and
 //! the settings panel of the customer's page (`editCustomer`).
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -10,10 +9,10 @@ use super::limits::{optional, stability_options};
 use crate::api::operations::{EditCustomer, edit_customer};
 use crate::api::{ApiError, execute};
 use crate::components::{
-    CheckboxField, FormError, SelectField, TextField, field_error, form_error,
+    CheckboxField, FormError, SelectField, SubmitButton, TextField, field_error, form_action,
+    form_error, submit_with,
 };
 use crate::pages::organizations::CurrentOrganization;
-use crate::session::Session;
 
 /// The inputs, named as `createCustomer`'s and `editCustomer`'s arguments.
 pub(super) const FIELDS: &[&str] = &[
@@ -135,52 +134,42 @@ pub(super) fn SettingsPanel(
     can_manage: bool,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let session = Session::expect();
     let url_name = CurrentOrganization::expect().url_name();
     let navigate = use_navigate();
     let draft = CustomerDraft::new(&saved);
     let error = RwSignal::new(None::<ApiError>);
-    let saved = StoredValue::new(saved);
-    let save = Action::new_local(move |settings: &CustomerSettings| {
-        let before = saved.get_value();
-        let changed = |now: &String, was: &String| (now != was).then(|| now.clone());
-        let variables = edit_customer::Variables {
-            id: id.clone(),
-            name: changed(&settings.name, &before.name),
-            // Empty keeps the current one: a URL name cannot be removed.
-            url_name: changed(&settings.url_name, &before.url_name).filter(|new| !new.is_empty()),
-            access_to_version_control_source: Some(settings.vcs_source),
-            minimum_accessible_stability: settings.stability.clone(),
-            assign_all_packages: Some(settings.assign_all),
-        };
-        let (navigate, url_name) = (navigate.clone(), url_name.clone());
-        async move {
-            match execute::<EditCustomer>(variables).await {
-                Ok(data) if data.edit_customer.url_name != before.url_name => navigate(
-                    &customer_path(&url_name, &data.edit_customer.url_name),
-                    Default::default(),
-                ),
-                Ok(_) => reload.run(()),
-                Err(failure) => {
-                    session.observe(&failure);
-                    error.set(Some(failure));
-                }
+    let saved_url_name = saved.url_name.clone();
+    let save = form_action(
+        error,
+        move |settings: &CustomerSettings| {
+            let changed = |now: &String, was: &String| (now != was).then(|| now.clone());
+            let variables = edit_customer::Variables {
+                id: id.clone(),
+                name: changed(&settings.name, &saved.name),
+                // Empty keeps the current one: a URL name cannot be removed.
+                url_name: changed(&settings.url_name, &saved.url_name)
+                    .filter(|new| !new.is_empty()),
+                access_to_version_control_source: Some(settings.vcs_source),
+                minimum_accessible_stability: settings.stability.clone(),
+                assign_all_packages: Some(settings.assign_all),
+            };
+            execute::<EditCustomer>(variables)
+        },
+        move |data: edit_customer::ResponseData| {
+            let now = data.edit_customer.url_name;
+            if now == saved_url_name {
+                reload.run(());
+            } else {
+                navigate(&customer_path(&url_name, &now), Default::default());
             }
-        }
-    });
-    let pending = save.pending();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        match draft.validated() {
-            Ok(settings) => {
-                save.dispatch(settings);
-            }
-            Err(invalid) => error.set(Some(invalid)),
-        }
-    };
+        },
+    );
     view! {
-        <form class="panel form-panel customer-settings" on:submit=on_submit novalidate>
+        <form
+            class="panel form-panel customer-settings"
+            on:submit=submit_with(error, save, move || draft.validated())
+            novalidate
+        >
             <h2>"Settings"</h2>
             <FormError message=form_error(error, FIELDS) />
             <fieldset class="plain-fieldset" disabled=!can_manage>
@@ -193,9 +182,7 @@ pub(super) fn SettingsPanel(
             {if can_manage {
                 view! {
                     <div class="form-actions">
-                        <button type="submit" class="button button-primary save-customer" disabled=move || pending.get()>
-                            {move || if pending.get() { "Saving…" } else { "Save settings" }}
-                        </button>
+                        <SubmitButton label="Save settings" pending_label="Saving…" pending=save.pending() class="save-customer" />
                     </div>
                 }
                     .into_any()

@@ -6,7 +6,6 @@ mod show;
 
 pub use show::VendorBundlePage;
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -17,8 +16,8 @@ use crate::api::operations::{
 };
 use crate::api::{ApiError, execute};
 use crate::components::{
-    CheckboxField, ErrorPanel, FormError, Loading, SelectField, TablePanel, TextField, field_error,
-    form_error,
+    CheckboxField, ErrorPanel, FormError, Loading, SelectField, SubmitButton, TablePanel,
+    TextField, field_error, form_action, form_error, submit_with,
 };
 use crate::pages::customers::limits::{optional, stability_options};
 use crate::pages::organizations::{CurrentOrganization, organization_path};
@@ -233,53 +232,43 @@ fn BundleTable(url_name: String, rows: Vec<BundleRow>) -> impl IntoView {
 /// A new bundle; its page opens, for its packages.
 #[component]
 fn CreateBundleForm(url_name: String) -> impl IntoView {
-    let session = Session::expect();
     let navigate = use_navigate();
     let draft = BundleDraft::new(&BundleSettings::default());
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |settings: &BundleSettings| {
-        let variables = create_vendor_bundle::Variables {
-            organization: url_name.clone(),
-            name: settings.name.clone(),
-            version_constraint: settings.version_constraint.clone(),
-            minimum_accessible_stability: settings.stability.clone(),
-            assign_all_packages: settings.assign_all,
-        };
-        let (navigate, url_name) = (navigate.clone(), url_name.clone());
-        async move {
-            match execute::<CreateVendorBundle>(variables).await {
-                Ok(data) => navigate(
+    let create = {
+        let organization = url_name.clone();
+        form_action(
+            error,
+            move |settings: &BundleSettings| {
+                let variables = create_vendor_bundle::Variables {
+                    organization: organization.clone(),
+                    name: settings.name.clone(),
+                    version_constraint: settings.version_constraint.clone(),
+                    minimum_accessible_stability: settings.stability.clone(),
+                    assign_all_packages: settings.assign_all,
+                };
+                execute::<CreateVendorBundle>(variables)
+            },
+            move |data: create_vendor_bundle::ResponseData| {
+                navigate(
                     &vendor_bundle_path(&url_name, &data.create_vendor_bundle.id),
                     Default::default(),
-                ),
-                Err(failure) => {
-                    session.observe(&failure);
-                    error.set(Some(failure));
-                }
-            }
-        }
-    });
-    let pending = create.pending();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        match draft.validated() {
-            Ok(settings) => {
-                create.dispatch(settings);
-            }
-            Err(invalid) => error.set(Some(invalid)),
-        }
+                );
+            },
+        )
     };
     view! {
-        <form class="panel form-panel create-bundle-form" on:submit=on_submit novalidate>
+        <form
+            class="panel form-panel create-bundle-form"
+            on:submit=submit_with(error, create, move || draft.validated())
+            novalidate
+        >
             <h2>"Create a vendor bundle"</h2>
             <FormError message=form_error(error, FIELDS) />
             <BundleFields draft error />
             <p class="field-hint">"Its packages are added on its page, which opens next."</p>
             <div class="form-actions">
-                <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create bundle" }}
-                </button>
+                <SubmitButton label="Create bundle" pending_label="Creating…" pending=create.pending() />
             </div>
         </form>
     }

@@ -1,7 +1,6 @@
 //! `/orgs/:url_name/vendor-bundles/:bundle_id`: a bundle's settings, its packages with
 //! their limits, and removing it.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -12,7 +11,10 @@ use crate::api::operations::{
     edit_vendor_bundle, remove_vendor_bundle, vendor_bundle_page,
 };
 use crate::api::{ApiError, execute};
-use crate::components::{ConfirmRow, ErrorPanel, FormError, Loading, Timestamp, form_error};
+use crate::components::{
+    ConfirmRow, ErrorPanel, FormError, Loading, SubmitButton, Timestamp, form_action, form_error,
+    submit_with,
+};
 use crate::pages::customers::limits::{GrantTarget, PackageLimits, PackageLimitsPanel};
 use crate::pages::organizations::CurrentOrganization;
 use crate::pages::teams::load_package_options;
@@ -158,41 +160,28 @@ fn BundleSettingsPanel(
     can_manage: bool,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let session = Session::expect();
     let draft = BundleDraft::new(&saved);
     let error = RwSignal::new(None::<ApiError>);
-    let saved_name = saved.name;
-    let save = Action::new_local(move |settings: &BundleSettings| {
-        let variables = edit_vendor_bundle::Variables {
-            id: id.clone(),
-            name: (settings.name != saved_name).then(|| settings.name.clone()),
-            version_constraint: settings.version_constraint.clone(),
-            minimum_accessible_stability: settings.stability.clone(),
-            assign_all_packages: Some(settings.assign_all),
-        };
-        async move {
-            match execute::<EditVendorBundle>(variables).await {
-                Ok(_) => reload.run(()),
-                Err(failure) => {
-                    session.observe(&failure);
-                    error.set(Some(failure));
-                }
-            }
-        }
-    });
-    let pending = save.pending();
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        match draft.validated() {
-            Ok(settings) => {
-                save.dispatch(settings);
-            }
-            Err(invalid) => error.set(Some(invalid)),
-        }
-    };
+    let save = form_action(
+        error,
+        move |settings: &BundleSettings| {
+            let variables = edit_vendor_bundle::Variables {
+                id: id.clone(),
+                name: (settings.name != saved.name).then(|| settings.name.clone()),
+                version_constraint: settings.version_constraint.clone(),
+                minimum_accessible_stability: settings.stability.clone(),
+                assign_all_packages: Some(settings.assign_all),
+            };
+            execute::<EditVendorBundle>(variables)
+        },
+        move |_| reload.run(()),
+    );
     view! {
-        <form class="panel form-panel bundle-settings" on:submit=on_submit novalidate>
+        <form
+            class="panel form-panel bundle-settings"
+            on:submit=submit_with(error, save, move || draft.validated())
+            novalidate
+        >
             <h2>"Settings"</h2>
             <FormError message=form_error(error, FIELDS) />
             <fieldset class="plain-fieldset" disabled=!can_manage>
@@ -202,9 +191,7 @@ fn BundleSettingsPanel(
                 .then(|| {
                     view! {
                         <div class="form-actions">
-                            <button type="submit" class="button button-primary save-bundle" disabled=move || pending.get()>
-                                {move || if pending.get() { "Saving…" } else { "Save settings" }}
-                            </button>
+                            <SubmitButton label="Save settings" pending_label="Saving…" pending=save.pending() class="save-bundle" />
                         </div>
                     }
                 })}

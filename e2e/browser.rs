@@ -1425,3 +1425,275 @@ async fn invitations_members_and_a_suborganization_in_the_dashboard() {
         "{root}"
     );
 }
+
+/// A vendor creates a customer in the dashboard and gets its token once; on the
+/// customer's page a bad constraint is refused at its field with the server's own message,
+/// then the package is granted with `^1.0` and the table shows the grant. The `auth.json`
+/// snippet (the server's, with the token placeholder) is what the copy button copies, and
+/// the customer is disabled after the confirming click.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_grants_a_customer_a_package_and_copies_its_auth_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), None, &[]).await;
+    let password = server.first_admin_password().unwrap();
+    let admin = server.admin_token(&password).await;
+    graphql_ok(
+        &server,
+        &admin,
+        "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+        json!({}),
+    )
+    .await;
+    add_custom_package(&server, &admin, "acme/widget").await;
+    let bad_constraint = "^1.0 ||| nonsense";
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        client
+            .goto(&format!("{}/orgs/acme", server.base_url))
+            .await
+            .unwrap();
+        wait_for(&client, "nav.tabs a[href=\"/orgs/acme/customers\"]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "form.create-customer-form input[name=name]")
+            .await
+            .send_keys("Globex Corporation")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css(
+                "form.create-customer-form input[name=urlName]",
+            ))
+            .await
+            .unwrap()
+            .send_keys("globex")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css(
+                "form.create-customer-form button[type=submit]",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let token = wait_for(&client, ".secret-reveal .token-secret pre")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(token.starts_with("pyc_"), "{token}");
+        wait_for_text(&client, "table.customers tr[data-name=globex]", "Enabled").await;
+        // "I have copied it" opens the customer's page; the token is not shown again.
+        wait_for(&client, "button.secret-done")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&client, "h2.customer-title", "Globex Corporation").await;
+        assert!(
+            client
+                .find_all(Locator::Css(".secret-reveal"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            client
+                .current_url()
+                .await
+                .unwrap()
+                .path()
+                .ends_with("/orgs/acme/customers/globex")
+        );
+        wait_for(&client, "figure.downloads-chart[data-total=\"0\"]").await;
+
+        // A constraint Composer cannot read: the server's message, at the input.
+        let form = "form.package-limits-form";
+        wait_for(&client, &format!("{form} select[name=package]"))
+            .await
+            .select_by_label("acme/widget")
+            .await
+            .unwrap();
+        let constraint = client
+            .find(Locator::Css(&format!(
+                "{form} input[name=versionConstraint]"
+            )))
+            .await
+            .unwrap();
+        constraint.send_keys(bad_constraint).await.unwrap();
+        let save = client
+            .find(Locator::Css(&format!("{form} button.save-package-limits")))
+            .await
+            .unwrap();
+        save.click().await.unwrap();
+        let shown_error = wait_for(&client, "#limits-versionConstraint-error")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            constraint.attr("aria-invalid").await.unwrap().as_deref(),
+            Some("true")
+        );
+
+        constraint.clear().await.unwrap();
+        constraint.send_keys("^1.0").await.unwrap();
+        save.click().await.unwrap();
+        wait_for_text(
+            &client,
+            "table.customer-packages tr[data-name=\"acme/widget\"] td.version-constraint",
+            "^1.0",
+        )
+        .await;
+
+        // The auth.json snippet and its copy button.
+        let snippet = wait_for(&client, ".customer-auth-json pre")
+            .await
+            .text()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css(".customer-auth-json button.copy-button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        // Only a resolved clipboard write says "Copied".
+        wait_for_text(&client, ".customer-auth-json button.copy-button", "Copied").await;
+        let copied = read_clipboard(&client, ".customer-auth-json button.copy-button").await;
+        let command = wait_for(&client, ".repository-command pre")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let screenshot = client.screenshot().await.unwrap();
+        std::fs::write(artifacts_dir().join("customer.png"), screenshot).unwrap();
+
+        // Disabling asks once more, then the page says so.
+        wait_for(&client, "button.toggle-customer")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, ".customer-access button.confirm-action")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&client, "h2.customer-title", "Disabled").await;
+        (token, shown_error, snippet, copied, command)
+    }
+    .await;
+    client.close().await.unwrap();
+    let (token, shown_error, snippet, copied, command) = outcome;
+
+    let customer = graphql_ok(
+        &server,
+        &admin,
+        "{ organization(urlName: \"acme\") { customer(idOrUrlName: \"globex\") {
+             id enabled composerRepository { url authJson }
+             packages { name versionConstraint expirationDate minimumAccessibleStability } } } }",
+        json!({}),
+    )
+    .await["organization"]["customer"]
+        .clone();
+    assert_eq!(
+        customer["packages"],
+        json!([{ "name": "acme/widget", "versionConstraint": "^1.0", "expirationDate": null, "minimumAccessibleStability": null }]),
+        "{customer}"
+    );
+    // The page showed the server's own refusal of the bad constraint.
+    let refused = server
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!, $c: String!) { addOrEditCustomerPackages(customerId: $id, packages: [{ name: \"acme/widget\", versionConstraint: $c }]) { name } }",
+            json!({ "id": customer["id"], "c": bad_constraint }),
+        )
+        .await;
+    let error = &refused["errors"][0];
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
+    assert_eq!(
+        error["extensions"]["field"], "versionConstraint",
+        "{refused}"
+    );
+    assert_eq!(shown_error, error["message"].as_str().unwrap());
+    // What the page shows and copies is the server's auth.json, placeholder included.
+    let auth_json = customer["composerRepository"]["authJson"].as_str().unwrap();
+    let host = server.base_url.trim_start_matches("http://");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(auth_json).unwrap(),
+        json!({ "http-basic": { host: { "username": "token", "password": "<customer token>" } } })
+    );
+    assert_eq!(snippet, auth_json);
+    assert_eq!(copied, auth_json);
+    let url = customer["composerRepository"]["url"].as_str().unwrap();
+    assert_eq!(
+        command,
+        format!("composer config repositories.acme composer {url}")
+    );
+
+    // Disabled after the confirming click. (The customer repository's endpoints, where
+    // the token would be refused now, are not routed yet.)
+    assert_eq!(customer["enabled"], false);
+    assert!(token.len() > "pyc_".len());
+}
+
+/// What the copy button at `button` put on the clipboard. Headless Chromium may refuse to
+/// let the page read the clipboard back; then the button is clicked again with the
+/// Clipboard API's `writeText` recorded, which is what the button calls.
+async fn read_clipboard(client: &fantoccini::Client, button: &str) -> String {
+    let read = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.clipboard.readText().then((text) => done({ text }), (e) => done({ error: String(e) }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if let Some(text) = read["text"].as_str() {
+        return text.to_owned();
+    }
+    eprintln!(
+        "clipboard not readable here ({}); recording writeText",
+        read["error"]
+    );
+    client
+        .execute(
+            "const clipboard = navigator.clipboard;
+             const write = clipboard.writeText.bind(clipboard);
+             window.copiedText = null;
+             clipboard.writeText = (text) => { window.copiedText = text; return write(text); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(button))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let copied = client
+            .execute("return window.copiedText", vec![])
+            .await
+            .unwrap();
+        if let Some(text) = copied.as_str() {
+            return text.to_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{button} copied nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -10,6 +10,7 @@ use crate::components::{AppShell, SessionPending};
 use crate::pages::NotFoundPage;
 use crate::pages::auth::LoginPage;
 use crate::pages::credentials::CredentialsTab;
+use crate::pages::customers::{CustomerPage, CustomersTab};
 use crate::pages::organizations::{
     MembersTab, NewOrganizationPage, OrganizationArea, OrganizationsPage,
 };
@@ -17,6 +18,7 @@ use crate::pages::packages::{AddPackagePage, PackagePage, PackagesTab};
 use crate::pages::suborganizations::{SuborganizationPage, SuborganizationsTab};
 use crate::pages::teams::{TeamPage, TeamsTab};
 use crate::pages::tokens::TokensTab;
+use crate::pages::vendor_bundles::{VendorBundlePage, VendorBundlesTab};
 use crate::session::Session;
 
 #[component]
@@ -66,6 +68,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("suborganizations/:sub") view=SuborganizationPage />
                         // The add page, for a package of the suborganization.
                         <Route path=path!("suborganizations/:sub/packages/new") view=AddPackagePage />
+                        <Route path=path!("customers") view=CustomersTab />
+                        <Route path=path!("customers/:customer") view=CustomerPage />
+                        <Route path=path!("vendor-bundles") view=VendorBundlesTab />
+                        <Route path=path!("vendor-bundles/:bundle_id") view=VendorBundlePage />
                     </ParentRoute>
                 </ProtectedParentRoute>
             </Routes>

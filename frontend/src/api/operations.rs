@@ -766,3 +766,46 @@ pub struct AddOrEditSuborganizationTeams;
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct RemoveSuborganizationTeam;
+
+/// The `NaiveDate` scalar: `YYYY-MM-DD`.
+pub type NaiveDate = String;
+
+/// Operations whose responses need only the common derives, one line each.
+macro_rules! operations {
+    ($($name:ident = $path:tt;)*) => {
+        $(
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                schema_path = "../schema.graphql",
+                query_path = $path,
+                response_derives = "Debug, Clone, PartialEq"
+            )]
+            pub struct $name;
+        )*
+    };
+}
+
+// Vendor customers and their bundles.
+operations! {
+    OrganizationCustomers = "src/api/queries/organization_customers.graphql";
+    CreateCustomer = "src/api/queries/create_customer.graphql";
+    CustomerPage = "src/api/queries/customer_page.graphql";
+    EditCustomer = "src/api/queries/edit_customer.graphql";
+    RemoveCustomer = "src/api/queries/remove_customer.graphql";
+    EnableCustomer = "src/api/queries/enable_customer.graphql";
+    DisableCustomer = "src/api/queries/disable_customer.graphql";
+    RegenerateCustomerToken = "src/api/queries/regenerate_customer_token.graphql";
+    AddOrEditCustomerPackages = "src/api/queries/add_or_edit_customer_packages.graphql";
+    RemoveCustomerPackage = "src/api/queries/remove_customer_package.graphql";
+    AddOrEditCustomerVendorBundle = "src/api/queries/add_or_edit_customer_vendor_bundle.graphql";
+    RemoveCustomerVendorBundle = "src/api/queries/remove_customer_vendor_bundle.graphql";
+    CreateMagentoLegacyKey = "src/api/queries/create_magento_legacy_key.graphql";
+    RemoveMagentoLegacyKey = "src/api/queries/remove_magento_legacy_key.graphql";
+    OrganizationVendorBundles = "src/api/queries/organization_vendor_bundles.graphql";
+    CreateVendorBundle = "src/api/queries/create_vendor_bundle.graphql";
+    VendorBundlePage = "src/api/queries/vendor_bundle_page.graphql";
+    EditVendorBundle = "src/api/queries/edit_vendor_bundle.graphql";
+    RemoveVendorBundle = "src/api/queries/remove_vendor_bundle.graphql";
+    AddOrEditVendorBundlePackages = "src/api/queries/add_or_edit_vendor_bundle_packages.graphql";
+    RemoveVendorBundlePackage = "src/api/queries/remove_vendor_bundle_package.graphql";
+}

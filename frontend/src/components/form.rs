@@ -3,9 +3,82 @@
 //! A BAD_USER_INPUT (or CONFLICT) error that names a field is shown beside that input;
 //! anything else is shown once above the form. Both use the `form-error` class.
 
+use std::future::Future;
+use std::rc::Rc;
+
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::session::Session;
+
+/// A form's request: `send` makes it from the input; its answer goes to `on_ok`, a
+/// failure to `error` (and to the session, which notices a sign-out).
+pub fn form_action<Input, Output, Fut>(
+    error: RwSignal<Option<ApiError>>,
+    send: impl Fn(&Input) -> Fut + 'static,
+    on_ok: impl Fn(Output) + 'static,
+) -> Action<Input, ()>
+where
+    Input: 'static,
+    Output: 'static,
+    Fut: Future<Output = Result<Output, ApiError>> + 'static,
+{
+    let session = Session::expect();
+    let on_ok = Rc::new(on_ok);
+    Action::new_local(move |input: &Input| {
+        let (sent, on_ok) = (send(input), on_ok.clone());
+        async move {
+            match sent.await {
+                Ok(output) => on_ok(output),
+                Err(failure) => {
+                    session.observe(&failure);
+                    error.set(Some(failure));
+                }
+            }
+        }
+    })
+}
+
+/// A form's submit handler: clears the last error, then dispatches what `read` makes of
+/// the inputs, or shows its complaint.
+pub fn submit_with<Input: Send + Sync + 'static>(
+    error: RwSignal<Option<ApiError>>,
+    action: Action<Input, ()>,
+    read: impl Fn() -> Result<Input, ApiError> + 'static,
+) -> impl Fn(SubmitEvent) + 'static {
+    move |event: SubmitEvent| {
+        event.prevent_default();
+        error.set(None);
+        match read() {
+            Ok(input) => {
+                action.dispatch(input);
+            }
+            Err(invalid) => error.set(Some(invalid)),
+        }
+    }
+}
+
+/// A form's submit button, saying `pending_label` (and disabled) while `pending`.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    pending_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    /// Extra classes, a hook for the browser tests.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=format!("button button-primary {class}")
+            disabled=move || pending.get()
+        >
+            {move || if pending.get() { pending_label } else { label }}
+        </button>
+    }
+}
 
 /// The message for `field` out of the form's current error, if the server blamed it.
 pub fn field_error(
@@ -50,6 +123,9 @@ pub fn TextField(
     label: &'static str,
     /// The input's `name`, also its `id`; browser tests and password managers key on it.
     name: &'static str,
+    /// The `id` when two forms on one page have an input of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(default = "text")] input_type: &'static str,
@@ -59,8 +135,9 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
 ) -> impl IntoView {
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
+    let id = id.unwrap_or(name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -76,9 +153,9 @@ pub fn TextField(
     };
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             <input
-                id=name
+                id=id
                 name=name
                 type=input_type
                 placeholder=placeholder
@@ -171,17 +248,21 @@ pub fn SelectField(
     label: &'static str,
     /// The select's `name`, also its `id`.
     name: &'static str,
+    /// The `id` when two forms on one page have a select of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     value: RwSignal<String>,
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-error");
+    let id = id.unwrap_or(name);
+    let error_id = format!("{id}-error");
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             <select
-                id=name
+                id=id
                 name=name
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 on:change=move |event| value.set(event_target_value(&event))
@@ -216,6 +297,36 @@ pub fn SelectField(
                     })
             }}
         </div>
+    }
+}
+
+/// A labelled checkbox bound to `checked`, with what ticking it means below.
+#[component]
+pub fn CheckboxField(
+    label: &'static str,
+    /// The checkbox's `name`, also its `id`.
+    name: &'static str,
+    /// The `id` when two forms on one page have a checkbox of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    checked: RwSignal<bool>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = id.unwrap_or(name);
+    view! {
+        <label class="choice" for=id>
+            <input
+                type="checkbox"
+                id=id
+                name=name
+                prop:checked=move || checked.get()
+                on:change=move |event| checked.set(event_target_checked(&event))
+            />
+            <span>
+                <strong>{label}</strong>
+                {hint.map(|hint| view! { <span class="muted">" — " {hint}</span> })}
+            </span>
+        </label>
     }
 }
 

@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+mod bar_chart;
 mod form;
 mod job_progress;
 mod layout;
@@ -9,8 +10,10 @@ mod status;
 mod table_panel;
 mod timestamp;
 
+pub use bar_chart::BarChart;
 pub use form::{
-    FormError, SelectField, TextAreaField, TextField, TypedConfirmation, field_error, form_error,
+    CheckboxField, FormError, SelectField, SubmitButton, TextAreaField, TextField,
+    TypedConfirmation, field_error, form_action, form_error, submit_with,
 };
 pub use job_progress::{JobProgress, JobState};
 pub use layout::AppShell;

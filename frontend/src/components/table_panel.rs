@@ -130,6 +130,9 @@ pub fn RemovableRow<F, Fut>(
     /// `data-name` of the row, a hook for the browser tests.
     #[prop(optional, into)]
     name: Option<String>,
+    /// Other buttons of the row (e.g. "Edit"), before "Remove".
+    #[prop(optional)]
+    actions: Option<Children>,
     children: Children,
 ) -> impl IntoView
 where
@@ -175,6 +178,7 @@ where
         <tr data-name=name>
             {children()}
             <td class="row-actions">
+                {actions.map(|actions| actions())}
                 {can_remove
                     .then(|| {
                         view! {

@@ -2,11 +2,13 @@
 
 pub mod auth;
 pub mod credentials;
+pub mod customers;
 mod not_found;
 pub mod organizations;
 pub mod packages;
 pub mod suborganizations;
 pub mod teams;
 pub mod tokens;
+pub mod vendor_bundles;
 
 pub use not_found::NotFoundPage;

@@ -102,6 +102,21 @@ impl CurrentOrganization {
             .with_value(|info| info.can_manage || info.permissions.can_add_packages)
     }
 
+    /// Seeing vendor customers and bundles: owners, and teams allowed to view or manage them.
+    pub fn can_view_customers(self) -> bool {
+        self.0.with_value(|info| {
+            info.can_manage
+                || info.permissions.can_view_vendor_customers
+                || info.permissions.can_manage_vendor_customers
+        })
+    }
+
+    /// Creating and changing customers and bundles: owners, and teams allowed to.
+    pub fn can_manage_customers(self) -> bool {
+        self.0
+            .with_value(|info| info.can_manage || info.permissions.can_manage_vendor_customers)
+    }
+
     pub fn can_create_suborganizations(self) -> bool {
         self.0
             .with_value(|info| info.can_manage || info.permissions.can_create_suborganizations)
@@ -159,6 +174,8 @@ enum Tab {
     Teams,
     Members,
     Suborganizations,
+    Customers,
+    VendorBundles,
     Tokens,
     Credentials,
 }
@@ -170,6 +187,8 @@ impl Tab {
             Self::Teams => "Teams",
             Self::Members => "Members",
             Self::Suborganizations => "Suborganizations",
+            Self::Customers => "Customers",
+            Self::VendorBundles => "Vendor bundles",
             Self::Tokens => "Tokens",
             Self::Credentials => "Credentials",
         }
@@ -182,6 +201,8 @@ impl Tab {
             Self::Teams => "/teams",
             Self::Members => "/members",
             Self::Suborganizations => "/suborganizations",
+            Self::Customers => "/customers",
+            Self::VendorBundles => "/vendor-bundles",
             Self::Tokens => "/tokens",
             Self::Credentials => "/credentials",
         }
@@ -199,6 +220,8 @@ impl Tab {
             "teams" => Self::Teams,
             "members" => Self::Members,
             "suborganizations" => Self::Suborganizations,
+            "customers" => Self::Customers,
+            "vendor-bundles" => Self::VendorBundles,
             "tokens" => Self::Tokens,
             "credentials" => Self::Credentials,
             _ => Self::Packages,
@@ -210,7 +233,8 @@ impl Tab {
 #[component]
 fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
     let base = organization_path(&info.url_name);
-    provide_context(CurrentOrganization(StoredValue::new(info.clone())));
+    let current = CurrentOrganization(StoredValue::new(info.clone()));
+    provide_context(current);
     let pathname = use_location().pathname;
     let active = {
         let base = base.clone();
@@ -218,14 +242,18 @@ fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
             pathname.with(|path| Tab::of(path.strip_prefix(base.as_str()).unwrap_or_default()))
         })
     };
-    // Tokens are for owners, credentials for those who may add packages; the API answers
-    // FORBIDDEN to everyone else, so their tabs are not shown to them.
+    // Tokens are for owners, credentials for those who may add packages, customers and
+    // bundles for those who may view them; the API answers FORBIDDEN to everyone else, so
+    // their tabs are not shown to them.
     let mut tabs = vec![
         Tab::Packages,
         Tab::Teams,
         Tab::Members,
         Tab::Suborganizations,
     ];
+    if current.can_view_customers() {
+        tabs.extend([Tab::Customers, Tab::VendorBundles]);
+    }
     if info.can_manage {
         tabs.push(Tab::Tokens);
     }

@@ -117,7 +117,7 @@ pub(crate) async fn load_member_options(
 
 /// Every package of the organization the viewer sees, as `(key, label)`: the key is what
 /// `addTeamPackages` takes (`vendor/name`, or the id before the first read).
-async fn load_package_options(
+pub(crate) async fn load_package_options(
     session: Session,
     url_name: String,
 ) -> Result<Vec<(String, String)>, ApiError> {

@@ -56,7 +56,8 @@ pub struct TokenRepository {
 }
 
 impl TokenRepository {
-    fn command(&self) -> String {
+    /// `composer config repositories.<name> composer <url>`.
+    pub fn command(&self) -> String {
         format!(
             "composer config repositories.{} composer {}",
             self.name, self.info.url
@@ -104,10 +105,11 @@ struct TokenList {
 
 /// A secret to show once.
 #[derive(Clone, Debug, PartialEq)]
-struct Revealed {
-    description: String,
-    secret: String,
-    regenerated: bool,
+pub struct Revealed {
+    /// What the heading names it by (a token's description, a customer's name).
+    pub description: String,
+    pub secret: String,
+    pub regenerated: bool,
 }
 
 /// What the create form sends.
@@ -345,7 +347,7 @@ pub fn TokensSection(owner: TokenOwner, repository: TokenRepository) -> impl Int
 
 /// The new secret, once, with the configuration that uses it.
 #[component]
-fn SecretPanel(
+pub fn SecretPanel(
     repository: TokenRepository,
     secret: Revealed,
     on_done: Callback<()>,

@@ -14,3 +14,4 @@ pub mod storage;
 pub mod telemetry;
 pub mod vcs;
 pub mod web;
+pub mod webhooks;

@@ -32,7 +32,7 @@ use super::customer_filter::{DistUrls, filter_package_file};
 use super::metadata::{self, RootDocument, expand};
 use super::publish::{self, RepositoryUrls};
 use super::repository::{
-    LAST_USED_RESOLUTION, MAX_BASIC_CREDENTIALS, NotifyBatch, dist_reference, not_found,
+    Installer, LAST_USED_RESOLUTION, MAX_BASIC_CREDENTIALS, NotifyBatch, dist_reference, not_found,
     notify_success, organization_named, package_file_path, package_name_of, presented_credentials,
     record_downloads, respond, serve_dist, stored_document, unauthorized_with,
 };
@@ -416,7 +416,14 @@ pub async fn notify_batch(
         view.grants
             .contains_key(download.name.to_lowercase().as_str())
     });
-    match record_downloads(&state, organization.id, &batch, Some(view.customer.id)).await {
+    match record_downloads(
+        &state,
+        organization.id,
+        &batch,
+        Installer::Customer(view.customer.id),
+    )
+    .await
+    {
         Ok(()) => notify_success(),
         Err(error) => error.into_response(),
     }

@@ -23,7 +23,9 @@ use super::publish;
 use crate::app::AppState;
 use crate::auth::{TokenHolder, secret};
 use crate::db::rows::Organization;
-use crate::db::schema::{customer_downloads, package_downloads, package_versions, packages};
+use crate::db::schema::{
+    customer_downloads, package_downloads, package_versions, packages, token_downloads,
+};
 use crate::db_run;
 use crate::domain::access::{self, PackageScope};
 use crate::domain::{api_tokens, artifacts, organization_tokens, organizations};
@@ -76,6 +78,7 @@ async fn authorize(
             return Ok(Some(Reader {
                 organization,
                 scope,
+                token_id: Some(holder.token_id),
             }));
         }
         if secret
@@ -90,6 +93,7 @@ async fn authorize(
                 Ok(access) => Ok(Some(Reader {
                     organization,
                     scope: access.readable,
+                    token_id: None,
                 })),
                 Err(Error::NotFound(_)) => Ok(None),
                 Err(other) => Err(other),
@@ -112,6 +116,8 @@ async fn authorize(
 struct Reader {
     organization: Arc<Organization>,
     scope: PackageScope,
+    /// The organization token used, if one was.
+    token_id: Option<i64>,
 }
 
 impl Reader {
@@ -607,7 +613,8 @@ pub async fn notify_batch(
             .downloads
             .retain(|download| view.names.contains(download.name.to_lowercase().as_str()));
     }
-    match record_downloads(&state, reader.organization.id, &batch, None).await {
+    let installer = reader.token_id.map_or(Installer::Member, Installer::Token);
+    match record_downloads(&state, reader.organization.id, &batch, installer).await {
         Ok(()) => notify_success(),
         Err(error) => error.into_response(),
     }
@@ -615,11 +622,20 @@ pub async fn notify_batch(
 
 /// Counts each install once per package, version and day (`package_downloads`), and
 /// for a vendor customer also per customer (`customer_downloads`), in one transaction.
+/// Whose Composer reported the installs, beyond the totals.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Installer {
+    Customer(i64),
+    Token(i64),
+    /// A member with a personal token: counted in the totals only.
+    Member,
+}
+
 pub(super) async fn record_downloads(
     state: &AppState,
     organization_id: i64,
     batch: &NotifyBatch,
-    customer_id: Option<i64>,
+    installer: Installer,
 ) -> Result<()> {
     let day = chrono::Utc::now().date_naive().to_string();
     state
@@ -652,22 +668,39 @@ pub(super) async fn record_downloads(
                         .execute(conn)
                         .await?;
                 });
-                let Some(customer_id) = customer_id else { continue };
-                db_run!(conn: {
-                    diesel::insert_into(customer_downloads::table)
-                        .values((
-                            customer_downloads::customer_id.eq(customer_id),
-                            customer_downloads::package_id.eq(package_id),
-                            customer_downloads::version_normalized.eq(&download.version),
-                            customer_downloads::day.eq(&day),
-                            customer_downloads::downloads.eq(1_i64),
-                        ))
-                        .on_conflict((customer_downloads::customer_id, customer_downloads::package_id, customer_downloads::version_normalized, customer_downloads::day))
-                        .do_update()
-                        .set(customer_downloads::downloads.eq(customer_downloads::downloads + 1_i64))
-                        .execute(conn)
-                        .await?;
-                });
+                match installer {
+                    Installer::Customer(customer_id) => db_run!(conn: {
+                        diesel::insert_into(customer_downloads::table)
+                            .values((
+                                customer_downloads::customer_id.eq(customer_id),
+                                customer_downloads::package_id.eq(package_id),
+                                customer_downloads::version_normalized.eq(&download.version),
+                                customer_downloads::day.eq(&day),
+                                customer_downloads::downloads.eq(1_i64),
+                            ))
+                            .on_conflict((customer_downloads::customer_id, customer_downloads::package_id, customer_downloads::version_normalized, customer_downloads::day))
+                            .do_update()
+                            .set(customer_downloads::downloads.eq(customer_downloads::downloads + 1_i64))
+                            .execute(conn)
+                            .await?;
+                    }),
+                    Installer::Token(token_id) => db_run!(conn: {
+                        diesel::insert_into(token_downloads::table)
+                            .values((
+                                token_downloads::token_id.eq(token_id),
+                                token_downloads::package_id.eq(package_id),
+                                token_downloads::version_normalized.eq(&download.version),
+                                token_downloads::day.eq(&day),
+                                token_downloads::downloads.eq(1_i64),
+                            ))
+                            .on_conflict((token_downloads::token_id, token_downloads::package_id, token_downloads::version_normalized, token_downloads::day))
+                            .do_update()
+                            .set(token_downloads::downloads.eq(token_downloads::downloads + 1_i64))
+                            .execute(conn)
+                            .await?;
+                    }),
+                    Installer::Member => {}
+                }
             }
             Ok(())
         })

@@ -370,6 +370,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    token_downloads (token_id, package_id, version_normalized, day) {
+        token_id -> BigInt,
+        package_id -> BigInt,
+        version_normalized -> Text,
+        day -> Text,
+        downloads -> BigInt,
+    }
+}
+
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_packages -> teams (team_id));
@@ -400,6 +410,9 @@ diesel::joinable!(customer_downloads -> packages (package_id));
 
 diesel::joinable!(webhooks -> organizations (organization_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+
+diesel::joinable!(token_downloads -> organization_tokens (token_id));
+diesel::joinable!(token_downloads -> packages (package_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sessions,
@@ -432,4 +445,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_downloads,
     webhooks,
     webhook_deliveries,
+    token_downloads,
 );

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::DbConn;
-use crate::db::schema::{customer_downloads, package_downloads};
+use crate::db::schema::{customer_downloads, package_downloads, token_downloads};
 use crate::db_run;
 use crate::error::{Error, Result};
 
@@ -72,6 +72,21 @@ pub async fn for_customer(conn: &mut DbConn, customer_id: i64, days: i32) -> Res
             .filter(customer_downloads::day.ge(&from))
             .filter(customer_downloads::day.le(&to))
             .select((customer_downloads::day, customer_downloads::downloads))
+            .load(conn)
+            .await?
+    });
+    Ok(series(first, last, counted))
+}
+
+pub async fn for_token(conn: &mut DbConn, token_id: i64, days: i32) -> Result<DailySeries> {
+    let (first, last) = period(days)?;
+    let (from, to) = (first.to_string(), last.to_string());
+    let counted: Vec<(String, i64)> = db_run!(conn: {
+        token_downloads::table
+            .filter(token_downloads::token_id.eq(token_id))
+            .filter(token_downloads::day.ge(&from))
+            .filter(token_downloads::day.le(&to))
+            .select((token_downloads::day, token_downloads::downloads))
             .load(conn)
             .await?
     });

@@ -1,10 +1,11 @@
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use super::customers::DownloadSeries;
 use super::{actor, parse_id, state};
 use crate::auth::TokenAccess as Access;
 use crate::db::rows;
-use crate::domain::organization_tokens;
+use crate::domain::{downloads, organization_tokens};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum TokenAccess {
@@ -56,6 +57,19 @@ impl OrganizationTokenView {
 
     async fn last_used_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_used_at.map(|at| at.and_utc())
+    }
+
+    /// Installs reported through `notify-batch` with this token, per day, over the last
+    /// `days` days.
+    async fn downloads(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> Result<DownloadSeries> {
+        let mut conn = state(ctx).db.get().await?;
+        Ok(downloads::for_token(&mut conn, self.0.id, days)
+            .await?
+            .into())
     }
 
     async fn expires_at(&self) -> Option<DateTime<Utc>> {

@@ -187,6 +187,18 @@ async fn a_git_repository_becomes_composer_metadata_and_dists(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(notified.status(), StatusCode::CREATED);
+    // Counted for the package and for the token that installed it (not for psr/log,
+    // which is not ours).
+    let counted = owner
+        .graphql(
+            "{ organization(urlName: \"acme\") { package(name: \"acme/lib\") { downloads(days: 1) { total } } tokens { downloads(days: 1) { total } } } }",
+            json!({}),
+        )
+        .await
+        .data()["organization"]
+        .clone();
+    assert_eq!(counted["package"]["downloads"]["total"], 1);
+    assert_eq!(counted["tokens"][0]["downloads"]["total"], 1);
 
     // A new tag and updatePackage publish it; unchanged refs are not read again.
     repo.commit(&[("NEWS.md", "1.2\n")], "v1.2.0");

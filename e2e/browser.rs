@@ -1,6 +1,7 @@
 //! The dashboard in a real browser: Debian's Chromium, headless, over WebDriver.
 
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
@@ -643,6 +644,150 @@ async fn tokens_and_credentials_are_removed_after_confirming() {
             let note = wait_for(&client, "p.empty-note").await;
             assert!(note.text().await.unwrap().starts_with(empty), "{page}");
         }
+    }
+    .await;
+    client.close().await.unwrap();
+    outcome
+}
+
+/// An owner adds an outgoing webhook in the dashboard, sends a test event, and sees the
+/// delivery succeed in its log; the receiver got the event signed with the secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_added_in_the_dashboard_delivers_a_signed_test_event() {
+    use hmac::{Hmac, Mac};
+    // A receiver that records what it gets.
+    let received = Arc::new(Mutex::new(
+        Vec::<(axum::http::HeaderMap, axum::body::Bytes)>::new(),
+    ));
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post({
+            let received = received.clone();
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let received = received.clone();
+                async move {
+                    received.lock().unwrap().push((headers, body));
+                    "ok"
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        dir.path(),
+        None,
+        &[("PACKYARD_ALLOW_LOCAL_WEBHOOKS", "true")],
+    )
+    .await;
+    let password = server.first_admin_password().unwrap();
+    let token = server.admin_token(&password).await;
+    let created = server
+        .graphql(
+            Some(&token),
+            "mutation { createOrganization(name: \"Acme\", urlName: \"acme\") { id } }",
+            json!({}),
+        )
+        .await;
+    assert!(created.get("errors").is_none(), "{created}");
+
+    let (client, _driver, _profile) = browser().await;
+    let outcome = async {
+        sign_in(&client, &server, &password).await;
+        client
+            .goto(&format!("{}/orgs/acme/webhooks", server.base_url))
+            .await
+            .unwrap();
+        wait_for(&client, "form.create-webhook-form").await;
+        // Without an event the form says so at the events.
+        client
+            .find(Locator::Css("#url"))
+            .await
+            .unwrap()
+            .send_keys(&hook_url)
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.create-webhook-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let complaint = wait_for(&client, "fieldset.webhook-events p.form-error").await;
+        assert!(
+            complaint
+                .text()
+                .await
+                .unwrap()
+                .contains("at least one event")
+        );
+        client
+            .find(Locator::Css("#secret"))
+            .await
+            .unwrap()
+            .send_keys("s3cret")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#VERSION_ADDED"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.create-webhook-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let row = wait_for(&client, "table.webhooks tbody tr").await;
+        let text = row.text().await.unwrap();
+        assert!(text.contains(&hook_url), "{text}");
+        assert!(text.contains("version added"), "{text}");
+        wait_for(&client, "table.webhooks button.send-test")
+            .await
+            .click()
+            .await
+            .unwrap();
+        // The worker delivers it; reloading shows the log with the outcome.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if received.lock().unwrap().len() == 1 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the test event never arrived"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut delivered = false;
+        for _ in 0..50 {
+            client.refresh().await.unwrap();
+            wait_for(&client, "table.webhooks tbody tr").await;
+            if client
+                .find(Locator::Css("li.delivery[data-status=SUCCESS]"))
+                .await
+                .is_ok()
+            {
+                delivered = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert!(delivered, "the delivery log shows the sent test event");
+        let (headers, body) = received.lock().unwrap()[0].clone();
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(b"s3cret").unwrap();
+        mac.update(&body);
+        let expected = format!("sha1={}", hex::encode(mac.finalize().into_bytes()));
+        assert_eq!(headers["packagist-signature"].to_str().unwrap(), expected);
+        assert_eq!(headers["packagist-event"], "test");
     }
     .await;
     client.close().await.unwrap();

@@ -19,6 +19,7 @@ use crate::pages::suborganizations::{SuborganizationPage, SuborganizationsTab};
 use crate::pages::teams::{TeamPage, TeamsTab};
 use crate::pages::tokens::TokensTab;
 use crate::pages::vendor_bundles::{VendorBundlePage, VendorBundlesTab};
+use crate::pages::webhooks::WebhooksTab;
 use crate::session::Session;
 
 #[component]
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("customers") view=CustomersTab />
                         <Route path=path!("customers/:customer") view=CustomerPage />
                         <Route path=path!("vendor-bundles") view=VendorBundlesTab />
+                        <Route path=path!("webhooks") view=WebhooksTab />
                         <Route path=path!("vendor-bundles/:bundle_id") view=VendorBundlePage />
                     </ParentRoute>
                 </ProtectedParentRoute>

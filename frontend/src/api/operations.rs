@@ -809,3 +809,11 @@ operations! {
     AddOrEditVendorBundlePackages = "src/api/queries/add_or_edit_vendor_bundle_packages.graphql";
     RemoveVendorBundlePackage = "src/api/queries/remove_vendor_bundle_package.graphql";
 }
+
+// Outgoing webhooks.
+operations! {
+    OrganizationWebhooks = "src/api/queries/organization_webhooks.graphql";
+    CreateWebhook = "src/api/queries/create_webhook.graphql";
+    RemoveWebhook = "src/api/queries/remove_webhook.graphql";
+    TestWebhook = "src/api/queries/test_webhook.graphql";
+}

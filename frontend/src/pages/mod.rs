@@ -10,5 +10,6 @@ pub mod suborganizations;
 pub mod teams;
 pub mod tokens;
 pub mod vendor_bundles;
+pub mod webhooks;
 
 pub use not_found::NotFoundPage;

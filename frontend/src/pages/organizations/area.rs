@@ -177,6 +177,7 @@ enum Tab {
     Customers,
     VendorBundles,
     Tokens,
+    Webhooks,
     Credentials,
 }
 
@@ -190,6 +191,7 @@ impl Tab {
             Self::Customers => "Customers",
             Self::VendorBundles => "Vendor bundles",
             Self::Tokens => "Tokens",
+            Self::Webhooks => "Webhooks",
             Self::Credentials => "Credentials",
         }
     }
@@ -204,6 +206,7 @@ impl Tab {
             Self::Customers => "/customers",
             Self::VendorBundles => "/vendor-bundles",
             Self::Tokens => "/tokens",
+            Self::Webhooks => "/webhooks",
             Self::Credentials => "/credentials",
         }
     }
@@ -223,6 +226,7 @@ impl Tab {
             "customers" => Self::Customers,
             "vendor-bundles" => Self::VendorBundles,
             "tokens" => Self::Tokens,
+            "webhooks" => Self::Webhooks,
             "credentials" => Self::Credentials,
             _ => Self::Packages,
         }
@@ -242,7 +246,7 @@ fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
             pathname.with(|path| Tab::of(path.strip_prefix(base.as_str()).unwrap_or_default()))
         })
     };
-    // Tokens are for owners, credentials for those who may add packages, customers and
+    // Tokens and webhooks are for owners, credentials for those who may add packages, customers and
     // bundles for those who may view them; the API answers FORBIDDEN to everyone else, so
     // their tabs are not shown to them.
     let mut tabs = vec![
@@ -255,7 +259,7 @@ fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
         tabs.extend([Tab::Customers, Tab::VendorBundles]);
     }
     if info.can_manage {
-        tabs.push(Tab::Tokens);
+        tabs.extend([Tab::Tokens, Tab::Webhooks]);
     }
     if info.can_manage || info.permissions.can_add_packages {
         tabs.push(Tab::Credentials);

@@ -19,9 +19,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -131,21 +130,38 @@ impl HttpThread {
             mut stop,
         } = self;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        // WebSockets over HTTP/2 (RFC 8441), as `axum::serve` allows.
-        builder.http2().enable_connect_protocol();
-        let graceful = GracefulShutdown::new();
+        let builder = http1::Builder::new();
+        // Every connection task holds a receiver: `closed()` resolves when they have all
+        // ended.
+        let (closed_tx, closed_rx) = watch::channel(());
+        let connection_stop = stop.clone();
         let serve_connection = |tcp: TcpStream, remote: SocketAddr| {
             let service =
                 TowerToHyperService::new(AddExtension::new(app.clone(), ConnectInfo(remote)));
             let connection = builder
-                .serve_connection_with_upgrades(TokioIo::new(tcp), service)
-                .into_owned();
-            let connection = graceful.watch(connection);
+                .serve_connection(TokioIo::new(tcp), service)
+                .with_upgrades();
+            let mut stop = connection_stop.clone();
+            let closed = closed_rx.clone();
             tokio::spawn(async move {
-                if let Err(error) = connection.await {
-                    tracing::trace!(%error, %remote, "connection ended with an error");
+                let mut connection = std::pin::pin!(connection);
+                let mut stopping = false;
+                loop {
+                    tokio::select! {
+                        result = connection.as_mut() => {
+                            if let Err(error) = result {
+                                tracing::trace!(%error, %remote, "connection ended with an error");
+                            }
+                            break;
+                        }
+                        // Answers the request in flight, if any, then closes.
+                        Ok(_) = stop.wait_for(|stopped| *stopped), if !stopping => {
+                            stopping = true;
+                            connection.as_mut().graceful_shutdown();
+                        }
+                    }
                 }
+                drop(closed);
             });
         };
         let graceful_stop = loop {
@@ -179,8 +195,9 @@ impl HttpThread {
             }
         };
         drop(listener);
+        drop(closed_rx);
         if graceful_stop {
-            graceful.shutdown().await;
+            closed_tx.closed().await;
         }
         Ok(())
     }

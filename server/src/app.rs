@@ -1,14 +1,12 @@
 //! Application state and the URL tree: this file is the table of contents of every
 //! route Packyard answers.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
@@ -17,6 +15,7 @@ use crate::composer::{customer_repository, repository};
 use crate::config::Config;
 use crate::db::Db;
 use crate::graphql::{self, PackyardSchema};
+use crate::http_server;
 use crate::jobs::{Jobs, worker};
 use crate::storage::BlobStore;
 use crate::web;
@@ -146,6 +145,9 @@ async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
 }
 
 /// Serves HTTP on `listener` (and runs the worker when enabled) until `shutdown`.
+///
+/// HTTP runs on threads of its own (`http_server`); the worker stays on the caller's
+/// runtime.
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
@@ -158,20 +160,11 @@ pub async fn serve(
             let _ = stop.wait_for(|stopped| *stopped).await;
         }))
     });
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    // Responses go out whole in one write: Nagle's algorithm would only hold back the
-    // next one on a keep-alive connection until the client's delayed ACK.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "could not set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stop_tx.send(true);
-        })
-        .await?;
+    http_server::serve(router(state), listener, async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    })
+    .await?;
     if let Some(worker) = worker {
         worker.await?;
     }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod http_server;
 pub mod jobs;
 pub mod storage;
 pub mod telemetry;

@@ -117,7 +117,24 @@ impl Db {
         migrate::run(url).await?;
         let db = match url {
             DatabaseUrl::Postgres(url) => {
-                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+                // A PostgreSQL connection is driven by a task on the runtime that opens it.
+                // Requests run on the HTTP threads' own runtimes (`http_server`), which end
+                // before the pool does: connections are opened on the pool's runtime.
+                let runtime = tokio::runtime::Handle::current();
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                config.custom_setup = Box::new(move |url| {
+                    let url = url.to_owned();
+                    let opened =
+                        runtime.spawn(async move { AsyncPgConnection::establish(&url).await });
+                    async move {
+                        opened.await.map_err(|error| {
+                            diesel::ConnectionError::BadConnection(error.to_string())
+                        })?
+                    }
+                    .boxed()
+                });
+                let manager =
+                    AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
                 let pool = Pool::builder(manager)
                     .max_size(max_connections)
                     .wait_timeout(Some(Duration::from_secs(30)))

@@ -201,9 +201,13 @@ async fn bad_archives_are_refused_with_the_reason(app: TestApp) {
         );
     // The server answers 413 as soon as the declared length is over the limit; the client
     // may still be writing and see the connection closed instead. Either way: refused.
+    // The server then closes the connection, but the client may see the 413 first and pool
+    // the connection for the next request, which then fails; the server's HTTP threads
+    // run apart from the test's runtime, so that race is real: no keep-alive here.
     match owner
         .http
         .post(format!("{}/graphql", small.base_url))
+        .header(reqwest::header::CONNECTION, "close")
         .multipart(form)
         .send()
         .await

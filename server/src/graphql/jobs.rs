@@ -152,18 +152,22 @@ impl JobSubscription {
             let mut finished = is_final(&first);
             yield Ok(JobView(first));
             while !finished {
-                match events.recv().await {
+                let event = match events.recv().await {
                     Ok(event) if event.job_id != job_id => continue,
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Ok(event) => Some(event),
+                    Err(RecvError::Lagged(_)) => None,
                     Err(RecvError::Closed) => break,
-                }
+                };
                 let current = async {
                     let mut conn = state.db.get().await?;
                     jobs::find_visible(&mut conn, &actor, job_id).await
                 }
                 .await;
                 match current {
-                    Ok(job) => {
+                    Ok(mut job) => {
+                        if let Some(event) = &event {
+                            event.apply_to(&mut job);
+                        }
                         finished = is_final(&job);
                         yield Ok(JobView(job));
                     }
@@ -215,7 +219,10 @@ impl OrganizationSubscription {
                         }
                         .await;
                         match job {
-                            Ok(Some(job)) => yield Ok(JobView(job)),
+                            Ok(Some(mut job)) => {
+                                event.apply_to(&mut job);
+                                yield Ok(JobView(job));
+                            }
                             Ok(None) => {}
                             Err(error) => {
                                 yield Err(async_graphql::Error::from(error));

@@ -24,14 +24,53 @@ struct InvalidationNotice {
     origin: String,
 }
 
-/// A job changed; subscribers read its current state from the database.
+/// A job changed, and its state at that moment. Subscribers read the rest of the job
+/// (and whether they may see it) from the database, but show the state the event
+/// carries: by the time they read, the job may have moved on, and every step should
+/// still be seen in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobEvent {
     pub job_id: i64,
     pub organization_id: Option<i64>,
     pub status: String,
+    #[serde(default)]
+    pub progress: i32,
+    #[serde(default)]
+    pub step: Option<String>,
     /// The process that published it, so that a replica skips its own echoes.
     pub origin: String,
+}
+
+impl JobEvent {
+    /// The job as it was when this event was published.
+    pub fn apply_to(&self, job: &mut crate::db::rows::Job) {
+        if job.id == self.job_id {
+            job.status.clone_from(&self.status);
+            job.progress = self.progress;
+            job.step.clone_from(&self.step);
+        }
+    }
+}
+
+/// What an event says about a job.
+pub struct JobState<'a> {
+    pub job_id: i64,
+    pub organization_id: Option<i64>,
+    pub status: &'a str,
+    pub progress: i32,
+    pub step: Option<&'a str>,
+}
+
+impl<'a> From<&'a crate::db::rows::Job> for JobState<'a> {
+    fn from(job: &'a crate::db::rows::Job) -> Self {
+        JobState {
+            job_id: job.id,
+            organization_id: job.organization_id,
+            status: &job.status,
+            progress: job.progress,
+            step: job.step.as_deref(),
+        }
+    }
 }
 
 /// The queue's handle for the rest of the application: publish events, subscribe to
@@ -106,8 +145,7 @@ impl Jobs {
     /// transaction would let a subscriber look for a row it cannot see yet.)
     pub async fn enqueued(&self, db: &Db, job: &crate::db::rows::Job) -> Result<()> {
         let mut conn = db.get().await?;
-        self.publish(&mut conn, job.id, job.organization_id, &job.status)
-            .await?;
+        self.publish(&mut conn, job.into()).await?;
         self.wake_worker();
         Ok(())
     }
@@ -123,17 +161,13 @@ impl Jobs {
 
     /// Announces a change of `job`: locally at once, and to other replicas through
     /// PostgreSQL. Inside a transaction the NOTIFY is delivered on commit.
-    pub async fn publish(
-        &self,
-        conn: &mut DbConn,
-        job_id: i64,
-        organization_id: Option<i64>,
-        status: &str,
-    ) -> Result<()> {
+    pub async fn publish(&self, conn: &mut DbConn, state: JobState<'_>) -> Result<()> {
         let event = JobEvent {
-            job_id,
-            organization_id,
-            status: status.to_owned(),
+            job_id: state.job_id,
+            organization_id: state.organization_id,
+            status: state.status.to_owned(),
+            progress: state.progress,
+            step: state.step.map(str::to_owned),
             origin: self.inner.instance_id.clone(),
         };
         let payload = serde_json::to_string(&event).map_err(crate::error::Error::internal)?;

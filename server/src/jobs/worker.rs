@@ -8,6 +8,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::events::JobState;
 use super::queue::{self, Enqueue};
 use super::{
     JobPayload, JobStatus, PermanentFailure, delete_files, deliver_webhook, purge_sessions,
@@ -33,15 +34,14 @@ impl JobContext {
     pub async fn progress(&self, percent: i32, step: &str) -> Result<()> {
         let mut conn = self.state.db.get().await?;
         queue::report_progress(&mut conn, self.job.id, percent, step).await?;
-        self.state
-            .jobs
-            .publish(
-                &mut conn,
-                self.job.id,
-                self.job.organization_id,
-                JobStatus::Running.as_str(),
-            )
-            .await
+        let state = JobState {
+            job_id: self.job.id,
+            organization_id: self.job.organization_id,
+            status: JobStatus::Running.as_str(),
+            progress: percent,
+            step: Some(step),
+        };
+        self.state.jobs.publish(&mut conn, state).await
     }
 }
 
@@ -111,10 +111,7 @@ async fn claim(state: &AppState) -> Result<Option<Job>> {
     let mut conn = state.db.get().await?;
     let job = queue::claim_next(&mut conn).await?;
     if let Some(job) = &job {
-        state
-            .jobs
-            .publish(&mut conn, job.id, job.organization_id, &job.status)
-            .await?;
+        state.jobs.publish(&mut conn, job.into()).await?;
     }
     Ok(job)
 }
@@ -122,10 +119,7 @@ async fn claim(state: &AppState) -> Result<Option<Job>> {
 async fn requeue_abandoned(state: &AppState, lease: chrono::Duration) -> Result<()> {
     let mut conn = state.db.get().await?;
     for job in queue::requeue_abandoned(&mut conn, lease).await? {
-        state
-            .jobs
-            .publish(&mut conn, job.id, job.organization_id, &job.status)
-            .await?;
+        state.jobs.publish(&mut conn, (&job).into()).await?;
     }
     Ok(())
 }
@@ -185,15 +179,7 @@ async fn dispatch(context: JobContext) -> anyhow::Result<()> {
 async fn record_outcome(state: &AppState, job: &Job, outcome: anyhow::Result<()>) -> Result<()> {
     let updated = record_status(state, job, outcome).await?;
     let mut conn = state.db.get().await?;
-    state
-        .jobs
-        .publish(
-            &mut conn,
-            updated.id,
-            updated.organization_id,
-            &updated.status,
-        )
-        .await?;
+    state.jobs.publish(&mut conn, (&updated).into()).await?;
     drop(conn);
     if updated.status == JobStatus::Error.as_str() {
         announce_failure(state, &updated).await?;

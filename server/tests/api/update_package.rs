@@ -103,6 +103,20 @@ async fn a_push_updates_the_package_and_a_deleted_tag_disappears(app: TestApp) {
     let now = versions(&owner).await;
     assert!(!now.contains("v1.0.0"), "{now:?}");
     assert!(now.contains("v1.1.0"), "{now:?}");
+
+    let log = owner
+        .graphql(
+            "{ organization(urlName: \"acme\") { package(name: \"acme/lib\") { webhookDeliveries { provider event outcome statusCode jobId } } } }",
+            json!({}),
+        )
+        .await;
+    let log = &log.data()["organization"]["package"]["webhookDeliveries"];
+    assert_eq!(log.as_array().unwrap().len(), 2, "{log}");
+    assert_eq!(log[0]["provider"], "generic");
+    assert_eq!(log[0]["event"], "push");
+    assert_eq!(log[0]["outcome"], "queued");
+    assert_eq!(log[0]["statusCode"], 202);
+    assert_eq!(log[0]["jobId"], answer["jobs"][0]["id"]);
 }
 
 async fn credentials_and_payloads_are_checked(app: TestApp) {

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::api::update_package;
 use crate::auth::sealing::Sealer;
 use crate::composer::{customer_repository, repository};
 use crate::config::Config;
@@ -42,6 +43,10 @@ impl AppState {
     pub async fn new(config: Config) -> anyhow::Result<AppState> {
         let database = config.database()?;
         let db = Db::connect(&database, config.database_max_connections).await?;
+        let filled = crate::domain::hooks::backfill_repository_keys(&db).await?;
+        if filled > 0 {
+            tracing::info!(filled, "computed repository keys of existing packages");
+        }
         let jobs = Jobs::new();
         jobs.spawn_replica_listener(&db);
         let sealer = Sealer::load(&config)?;
@@ -86,6 +91,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(graphql::websocket))
         .route("/health", get(health))
+        // Packagist-compatible inbound webhooks.
+        .route(
+            "/api/update-package",
+            get(update_package::by_query).post(update_package::by_payload),
+        )
+        .route(
+            "/api/update-package/{vendor}/{name}",
+            post(update_package::by_name),
+        )
+        .route("/api/github", post(update_package::by_payload))
+        .route("/api/bitbucket", post(update_package::by_payload))
         .route("/{organization}/packages.json", get(repository::root))
         .route(
             "/{organization}/p2/{vendor}/{file}",

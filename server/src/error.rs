@@ -16,6 +16,10 @@ pub enum Error {
     Unauthenticated(String),
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// A request body that cannot be read at all (a malformed or unsupported webhook
+    /// payload), as opposed to well-formed input that breaks a rule (`Invalid`).
+    #[error("{0}")]
+    BadRequest(String),
     #[error("{message}")]
     Conflict {
         field: Option<String>,
@@ -63,7 +67,7 @@ impl Error {
             Error::NotFound(_) => "NOT_FOUND",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
-            Error::Invalid { .. } => "BAD_USER_INPUT",
+            Error::Invalid { .. } | Error::BadRequest(_) => "BAD_USER_INPUT",
             Error::Conflict { .. } => "CONFLICT",
             Error::RateLimited { .. } => "RATE_LIMITED",
             Error::Internal(_) => "INTERNAL",
@@ -76,6 +80,7 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,6 +1,7 @@
 //! Packyard: a self-hosted private Composer package registry.
 //! See docs/ARCHITECTURE.md for the layout, request flow, errors, jobs and tests.
 
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod composer;

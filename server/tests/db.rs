@@ -85,6 +85,7 @@ async fn duplicate_artifacts_collapse_onto_the_used_or_oldest_one(app: TestApp) 
         name: Some("acme/tool"),
         kind: "artifact",
         repository_url: None,
+        repository_key: None,
         credential_id: None,
         definition: None,
         created_at: now,

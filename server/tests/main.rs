@@ -3,6 +3,7 @@
 
 mod support;
 
+mod api;
 mod composer;
 mod db;
 mod graphql;

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use super::schema::{
     api_tokens, artifacts, composer_documents, credentials, customer_packages,
-    customer_vendor_bundles, customers, invitations, jobs, magento_legacy_keys, memberships,
-    organization_tokens, organizations, package_versions, packages, sessions,
+    customer_vendor_bundles, customers, hook_deliveries, invitations, jobs, magento_legacy_keys,
+    memberships, organization_tokens, organizations, package_versions, packages, sessions,
     suborganization_teams, teams, users, vendor_bundle_packages, vendor_bundles,
     webhook_deliveries, webhooks,
 };
@@ -206,6 +206,8 @@ pub struct NewPackage<'a> {
     pub name: Option<&'a str>,
     pub kind: &'a str,
     pub repository_url: Option<&'a str>,
+    /// `domain::hooks::key_of(repository_url)`: what inbound webhooks look it up by.
+    pub repository_key: Option<&'a str>,
     pub credential_id: Option<i64>,
     pub definition: Option<&'a str>,
     pub created_at: NaiveDateTime,
@@ -536,5 +538,34 @@ pub struct NewWebhookDelivery<'a> {
     pub event: &'a str,
     pub payload: &'a str,
     pub status: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = hook_deliveries)]
+pub struct HookDelivery {
+    pub id: i64,
+    pub organization_id: Option<i64>,
+    pub package_id: Option<i64>,
+    pub provider: String,
+    pub event: String,
+    pub outcome: String,
+    pub status_code: i32,
+    pub message: Option<String>,
+    pub job_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = hook_deliveries)]
+pub struct NewHookDelivery<'a> {
+    pub organization_id: Option<i64>,
+    pub package_id: Option<i64>,
+    pub provider: &'a str,
+    pub event: &'a str,
+    pub outcome: &'a str,
+    pub status_code: i32,
+    pub message: Option<&'a str>,
+    pub job_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }

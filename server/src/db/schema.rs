@@ -121,6 +121,7 @@ diesel::table! {
         last_job_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        repository_key -> Nullable<Text>,
     }
 }
 
@@ -380,6 +381,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    hook_deliveries (id) {
+        id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        package_id -> Nullable<BigInt>,
+        provider -> Text,
+        event -> Text,
+        outcome -> Text,
+        status_code -> Integer,
+        message -> Nullable<Text>,
+        job_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_packages -> teams (team_id));
@@ -446,4 +462,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     webhook_deliveries,
     token_downloads,
+    hook_deliveries,
 );

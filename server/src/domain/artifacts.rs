@@ -354,6 +354,7 @@ pub async fn create_package(
                 name: Some(&name),
                 kind: "artifact",
                 repository_url: None,
+                repository_key: None,
                 credential_id: None,
                 definition: None,
                 created_at: now,

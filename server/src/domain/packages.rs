@@ -79,6 +79,7 @@ pub async fn create_vcs(
     credential_id: Option<i64>,
 ) -> Result<Job> {
     let url = validate_repository_url(url, policy)?;
+    let key = super::hooks::key_of(&url);
     let job = db
         .transaction(async |conn| {
             let scope = adding_access(conn, actor, organization_url_name, suborganization).await?;
@@ -106,6 +107,7 @@ pub async fn create_vcs(
                 name: None,
                 kind: "vcs",
                 repository_url: Some(&url),
+                repository_key: key.as_deref(),
                 credential_id,
                 definition: None,
                 created_at: now,
@@ -143,6 +145,7 @@ pub async fn create_custom(
                 name: Some(&name),
                 kind: "custom",
                 repository_url: None,
+                repository_key: None,
                 credential_id: None,
                 definition: Some(definition),
                 created_at: now,
@@ -214,6 +217,7 @@ pub async fn edit_vcs(
     credential_id: Option<i64>,
 ) -> Result<Job> {
     let url = validate_repository_url(url, policy)?;
+    let key = super::hooks::key_of(&url);
     let job = db
         .transaction(async |conn| {
             let scope =
@@ -231,6 +235,7 @@ pub async fn edit_vcs(
                 diesel::update(packages::table.find(package_id))
                     .set((
                         packages::repository_url.eq(&url),
+                        packages::repository_key.eq(&key),
                         packages::credential_id.eq(credential_id),
                         packages::updated_at.eq(db::now()),
                     ))

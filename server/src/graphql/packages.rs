@@ -147,6 +147,19 @@ impl PackageView {
             .collect())
     }
 
+    /// The latest inbound webhook deliveries that named this package, newest first
+    /// (at most 100).
+    async fn webhook_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+    ) -> Result<Vec<HookDeliveryView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let limit = i64::from(first.clamp(0, 100));
+        let rows = crate::domain::hooks::deliveries_of(&mut conn, self.0.id, limit).await?;
+        Ok(rows.into_iter().map(HookDeliveryView).collect())
+    }
+
     /// The most recent job that read this package's source.
     async fn last_job(&self, ctx: &Context<'_>) -> Result<Option<JobView>> {
         let Some(job_id) = self.0.last_job_id else {
@@ -154,6 +167,49 @@ impl PackageView {
         };
         let mut conn = state(ctx).db.get().await?;
         Ok(queue::find(&mut conn, job_id).await?.map(JobView))
+    }
+}
+
+/// One inbound webhook delivery (a code host's push, a ping, …) as it touched a package.
+pub struct HookDeliveryView(pub rows::HookDelivery);
+
+#[Object(name = "HookDelivery")]
+impl HookDeliveryView {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Who sent it: `github`, `gitlab`, `bitbucket-cloud`, `generic`, …
+    async fn provider(&self) -> &str {
+        &self.0.provider
+    }
+
+    /// `push`, `moved` or `update` (packages named directly).
+    async fn event(&self) -> &str {
+        &self.0.event
+    }
+
+    /// `queued`: an update job was queued (or joined).
+    async fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+
+    /// The HTTP status answered.
+    async fn status_code(&self) -> i32 {
+        self.0.status_code
+    }
+
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// The update job it queued or joined.
+    async fn job_id(&self) -> Option<ID> {
+        self.0.job_id.map(|id| ID(id.to_string()))
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at.and_utc()
     }
 }
 

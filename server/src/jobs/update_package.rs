@@ -917,6 +917,7 @@ mod tests {
             name: Some(name),
             kind: "custom",
             repository_url: None,
+            repository_key: None,
             credential_id: None,
             definition: None,
             created_at: at,

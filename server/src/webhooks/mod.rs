@@ -221,7 +221,7 @@ pub enum WebhookError {
 
 impl From<WebhookError> for crate::error::Error {
     fn from(error: WebhookError) -> Self {
-        crate::error::Error::invalid("payload", error.to_string())
+        crate::error::Error::BadRequest(error.to_string())
     }
 }
 

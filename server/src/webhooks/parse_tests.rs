@@ -56,7 +56,7 @@ fn malformed_bodies_are_rejected_with_a_reason() {
 
     let error: crate::error::Error = error.into();
     assert_eq!(error.code(), "BAD_USER_INPUT");
-    assert_eq!(error.field(), Some("payload"));
+    assert_eq!(error.status(), axum::http::StatusCode::BAD_REQUEST);
 }
 
 #[test]

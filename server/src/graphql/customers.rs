@@ -1,9 +1,9 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::packages::PackageView;
+use super::packages::{ComposerRepository, PackageView};
 use super::vendor_bundles::VendorBundleView;
-use super::{actor, parse_id, state};
+use super::{actor, change_of, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
 use crate::db::rows;
 use crate::domain::customers::{self, CustomerChanges, NewCustomerInput, PackageLimits};
@@ -60,26 +60,14 @@ impl CustomerView {
     }
 
     /// Where the customer's Composer finds its packages, and how to authenticate.
-    async fn composer_repository(&self, ctx: &Context<'_>) -> Result<CustomerRepository> {
+    async fn composer_repository(&self, ctx: &Context<'_>) -> Result<ComposerRepository> {
         let state = state(ctx);
         let mut conn = state.db.get().await?;
         let organization =
             access::resolve_by_id(&mut conn, actor(ctx), self.0.organization_id).await?;
         let urls = RepositoryUrls::new(&state.config);
         let url = urls.customer_repository(&organization.organization, &self.0.url_name);
-        let auth_host = url
-            .split_once("://")
-            .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_owned())
-            .unwrap_or_default();
-        let auth_json = serde_json::to_string_pretty(&serde_json::json!({
-            "http-basic": { auth_host.clone(): { "username": "token", "password": "<customer token>" } }
-        }))
-        .expect("static JSON");
-        Ok(CustomerRepository {
-            url,
-            auth_host,
-            auth_json,
-        })
+        Ok(ComposerRepository::at(url, "<customer token>"))
     }
 
     /// Packages granted to the customer directly, with their limits and the versions the
@@ -128,15 +116,6 @@ impl CustomerView {
             .await?
             .into())
     }
-}
-
-#[derive(SimpleObject)]
-pub struct CustomerRepository {
-    pub url: String,
-    /// Host (and port) that `auth.json` credentials are keyed by.
-    pub auth_host: String,
-    /// An `auth.json` for the customer, with a placeholder for their token.
-    pub auth_json: String,
 }
 
 #[derive(SimpleObject)]
@@ -328,11 +307,7 @@ impl CustomerMutation {
             name: name.as_deref(),
             url_name: url_name.as_deref(),
             access_to_version_control_source,
-            minimum_accessible_stability: match &minimum_accessible_stability {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(value) => Some(Some(value.as_str())),
-            },
+            minimum_accessible_stability: change_of(&minimum_accessible_stability),
             assign_all_packages,
         };
         let customer = customers::edit(

@@ -102,6 +102,16 @@ pub(crate) fn actor<'a>(ctx: &Context<'a>) -> &'a Actor {
     &request(ctx).actor
 }
 
+/// An optional argument of an edit: left out keeps the value (`None`), `null` clears it
+/// (`Some(None)`), a value sets it.
+pub(crate) fn change_of(value: &async_graphql::MaybeUndefined<String>) -> Option<Option<&str>> {
+    match value {
+        async_graphql::MaybeUndefined::Undefined => None,
+        async_graphql::MaybeUndefined::Null => Some(None),
+        async_graphql::MaybeUndefined::Value(value) => Some(Some(value.as_str())),
+    }
+}
+
 pub(crate) fn parse_id(field: &str, id: &ID) -> Result<i64, Error> {
     id.parse::<i64>()
         .ok()

@@ -275,13 +275,20 @@ pub struct ComposerRepository {
 
 impl ComposerRepository {
     pub fn of(urls: &RepositoryUrls, organization: &Access) -> Self {
-        let url = urls.repository(&organization.organization);
+        Self::at(
+            urls.repository(&organization.organization),
+            "<organization token>",
+        )
+    }
+
+    /// The repository at `url`, whose `auth.json` names `password_placeholder`.
+    pub fn at(url: String, password_placeholder: &str) -> Self {
         let auth_host = url
             .split_once("://")
             .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_owned())
             .unwrap_or_default();
         let auth_json = serde_json::to_string_pretty(&serde_json::json!({
-            "http-basic": { auth_host.clone(): { "username": "token", "password": "<organization token>" } }
+            "http-basic": { auth_host.clone(): { "username": "token", "password": password_placeholder } }
         }))
         .expect("static JSON");
         ComposerRepository {

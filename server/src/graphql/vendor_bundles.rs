@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use chrono::{DateTime, Utc};
 
 use super::packages::PackageView;
-use super::{actor, parse_id, state};
+use super::{actor, change_of, parse_id, state};
 use crate::db::rows;
 use crate::domain::vendor_bundles::{self, BundleChanges, BundleInput, BundlePackageLimits};
 
@@ -82,14 +82,6 @@ pub struct VendorBundlePackageInput {
     pub minimum_accessible_stability: Option<String>,
 }
 
-fn maybe(value: &MaybeUndefined<String>) -> Option<Option<&str>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(value) => Some(Some(value.as_str())),
-    }
-}
-
 fn parse_ids(ids: &[ID]) -> Result<Vec<i64>> {
     Ok(ids
         .iter()
@@ -143,8 +135,8 @@ impl VendorBundleMutation {
         let synchronization_ids = synchronization_ids.as_deref().map(parse_ids).transpose()?;
         let changes = BundleChanges {
             name: name.as_deref(),
-            minimum_accessible_stability: maybe(&minimum_accessible_stability),
-            version_constraint: maybe(&version_constraint),
+            minimum_accessible_stability: change_of(&minimum_accessible_stability),
+            version_constraint: change_of(&version_constraint),
             assign_all_packages,
             synchronization_ids: synchronization_ids.as_deref(),
         };

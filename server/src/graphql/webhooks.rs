@@ -2,7 +2,7 @@ use async_graphql::{Context, Enum, ID, MaybeUndefined, Object, Result};
 use chrono::{DateTime, Utc};
 
 use super::connection::Connection;
-use super::{actor, parse_id, state};
+use super::{actor, change_of, parse_id, state};
 use crate::db::rows;
 use crate::domain::pagination::PageRequest;
 use crate::domain::webhooks::{self, Event, TargetPolicy, WebhookChanges, WebhookInput};
@@ -209,11 +209,7 @@ impl WebhookMutation {
         let events = events.as_deref().map(subscribable).transpose()?;
         let changes = WebhookChanges {
             url: url.as_deref(),
-            secret: match &secret {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(secret) => Some(Some(secret.as_str())),
-            },
+            secret: change_of(&secret),
             events: events.as_deref(),
         };
         let webhook = webhooks::edit(

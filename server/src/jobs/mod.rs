@@ -38,13 +38,16 @@ pub enum JobPayload {
     DeliverWebhook { delivery_id: i64 },
 }
 
+/// The kind of webhook deliveries, which the worker treats apart.
+pub const DELIVER_WEBHOOK: &str = "deliver_webhook";
+
 impl JobPayload {
     pub fn kind(&self) -> &'static str {
         match self {
             JobPayload::PurgeExpiredSessions => "purge_expired_sessions",
             JobPayload::UpdatePackage { .. } => "update_package",
             JobPayload::DeleteFiles { .. } => "delete_files",
-            JobPayload::DeliverWebhook { .. } => "deliver_webhook",
+            JobPayload::DeliverWebhook { .. } => DELIVER_WEBHOOK,
         }
     }
 

@@ -224,7 +224,7 @@ async fn announce_failure(state: &AppState, job: &Job) -> Result<()> {
     let Some(organization_id) = job.organization_id else {
         return Ok(());
     };
-    if job.kind == "deliver_webhook" {
+    if job.kind == super::DELIVER_WEBHOOK {
         return Ok(());
     }
     state

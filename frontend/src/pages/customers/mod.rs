@@ -39,7 +39,7 @@ pub fn customer_path(url_name: &str, customer: &str) -> String {
     format!("{}/{customer}", customers_path(url_name))
 }
 
-/// [`ComposerRepositoryInfo`] from any operation's `CustomerRepository` selection.
+/// [`ComposerRepositoryInfo`] from any operation's `Customer.composerRepository` selection.
 macro_rules! repository_info {
     ($repository:expr) => {{
         let repository = $repository;

@@ -8,4 +8,5 @@ mod cli;
 mod composer;
 mod composer_access;
 mod composer_customers;
+mod composer_hooks;
 mod jobs;

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::update_package;
+use crate::api::{hooks, update_package};
 use crate::auth::sealing::Sealer;
 use crate::composer::{customer_repository, repository};
 use crate::config::Config;
@@ -102,6 +102,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/github", post(update_package::by_payload))
         .route("/api/bitbucket", post(update_package::by_payload))
+        // An organization's own hook URL, verified by each code host's signature.
+        .route("/api/hooks/{organization}", post(hooks::organization))
+        .route(
+            "/api/hooks/{organization}/{suborganization}",
+            post(hooks::suborganization),
+        )
         .route("/{organization}/packages.json", get(repository::root))
         .route(
             "/{organization}/p2/{vendor}/{file}",

@@ -64,6 +64,10 @@ pub struct Config {
     /// Wait before a failed job's first retry, in milliseconds; each further retry waits
     /// four times longer (at most an hour).
     pub job_retry_base_ms: u64,
+    /// A host (or domain suffix) trusted for Amazon SNS certificate and subscription URLs
+    /// in place of AWS's `sns.<region>.amazonaws.com`: for SNS-compatible private
+    /// endpoints and tests. Plain `http` is then accepted on loopback addresses only.
+    pub sns_host_suffix: Option<String>,
 }
 
 const FIELDS: &[&str] = &[
@@ -84,6 +88,7 @@ const FIELDS: &[&str] = &[
     "max_upload_mib",
     "allow_local_webhooks",
     "job_retry_base_ms",
+    "sns_host_suffix",
 ];
 
 impl Default for Config {
@@ -107,6 +112,7 @@ impl Default for Config {
             max_upload_mib: 64,
             allow_local_webhooks: false,
             job_retry_base_ms: 5000,
+            sns_host_suffix: None,
         }
     }
 }

@@ -817,3 +817,9 @@ operations! {
     RemoveWebhook = "src/api/queries/remove_webhook.graphql";
     TestWebhook = "src/api/queries/test_webhook.graphql";
 }
+
+// Inbound hooks of a package.
+operations! {
+    PackageHook = "src/api/queries/package_hook.graphql";
+    PackageHookSecret = "src/api/queries/package_hook_secret.graphql";
+}

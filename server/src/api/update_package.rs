@@ -11,18 +11,19 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
+use super::{Outcome, act_on, respond};
 use crate::app::AppState;
 use crate::auth::{Actor, TokenAccess};
-use crate::domain::hooks::{self, Receipt, Target};
+use crate::domain::hooks::{self, Caller, Target};
 use crate::domain::{api_tokens, organization_tokens};
 use crate::error::{Error, Result};
-use crate::webhooks::{self, EventKind};
+use crate::webhooks;
 
 #[derive(Deserialize, Default)]
 pub struct Credentials {
@@ -67,11 +68,6 @@ pub async fn by_name(
     respond(handle_names(&state, &query, &headers, vec![format!("{vendor}/{name}")]).await)
 }
 
-enum Outcome {
-    Queued(Receipt),
-    NoWork(&'static str, String),
-}
-
 async fn handle_payload(
     state: &AppState,
     query: &Credentials,
@@ -84,44 +80,7 @@ async fn handle_payload(
         return handle_named(state, &actor, split_names(names)).await;
     }
     let event = webhooks::parse(headers, body)?;
-    let provider = event.provider.as_str();
-    match &event.kind {
-        EventKind::Push | EventKind::Moved { .. } => {
-            let receipt = hooks::update_packages(
-                &state.db,
-                &state.jobs,
-                &actor,
-                provider,
-                Target::Payload(&event),
-            )
-            .await?;
-            Ok(Outcome::Queued(receipt))
-        }
-        EventKind::Ping => {
-            hooks::record(
-                &state.db, None, None, provider, "ping", "ignored", 200, None,
-            )
-            .await?;
-            Ok(Outcome::NoWork("pong", "the hook works".into()))
-        }
-        EventKind::Ignored(reason) => {
-            hooks::record(
-                &state.db,
-                None,
-                None,
-                provider,
-                "ignored",
-                "ignored",
-                200,
-                Some(reason),
-            )
-            .await?;
-            Ok(Outcome::NoWork("ignored", reason.clone()))
-        }
-        EventKind::SubscriptionConfirmation { .. } => Err(Error::BadRequest(
-            "Amazon SNS subscriptions need the organization's hook URL, which verifies them".into(),
-        )),
-    }
+    act_on(state, Caller::Actor(&actor), None, &event).await
 }
 
 async fn handle_names(
@@ -143,7 +102,7 @@ async fn handle_named(state: &AppState, actor: &Actor, names: Vec<String>) -> Re
     let receipt = hooks::update_packages(
         &state.db,
         &state.jobs,
-        actor,
+        Caller::Actor(actor),
         "generic",
         Target::Names(names),
     )
@@ -223,34 +182,5 @@ fn split_user_token(token: &str) -> (Option<String>, String) {
     match token.split_once(':') {
         Some((username, secret)) => (Some(username.to_owned()), secret.to_owned()),
         None => (None, token.to_owned()),
-    }
-}
-
-fn respond(outcome: Result<Outcome>) -> Response {
-    match outcome {
-        Ok(Outcome::Queued(receipt)) => {
-            let jobs: Vec<serde_json::Value> = receipt
-                .jobs
-                .iter()
-                .map(|(package, job)| {
-                    serde_json::json!({
-                        "id": job.id.to_string(),
-                        "package": package.name.clone().unwrap_or_else(|| format!("#{}", package.id)),
-                        "status": job.status,
-                    })
-                })
-                .collect();
-            (
-                StatusCode::ACCEPTED,
-                axum::Json(serde_json::json!({ "status": "success", "jobs": jobs })),
-            )
-                .into_response()
-        }
-        Ok(Outcome::NoWork(status, message)) => (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({ "status": status, "message": message })),
-        )
-            .into_response(),
-        Err(error) => error.into_response(),
     }
 }

@@ -197,6 +197,8 @@ pub struct Package {
     pub last_job_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// What inbound webhooks look the package up by (see `NewPackage`).
+    pub repository_key: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -427,10 +427,21 @@ diesel::joinable!(customer_downloads -> packages (package_id));
 diesel::joinable!(webhooks -> organizations (organization_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
+diesel::table! {
+    organization_hook_secrets (organization_id) {
+        organization_id -> BigInt,
+        sealed_secret -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organization_hook_secrets -> organizations (organization_id));
+
 diesel::joinable!(token_downloads -> organization_tokens (token_id));
 diesel::joinable!(token_downloads -> packages (package_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    organization_hook_secrets,
     sessions,
     api_tokens,
     login_throttle,

@@ -83,15 +83,26 @@ pub fn event_name(event: &Event) -> &'static str {
     }
 }
 
-/// A delivery that names packages: enqueues one update per package the actor may update
+/// Who a delivery comes from, which decides the packages it may update.
+#[derive(Clone, Copy)]
+pub enum Caller<'a> {
+    /// Credentials in Packagist's form: a user's API token or an UPDATE organization
+    /// token. The packages they may update, in any organization.
+    Actor(&'a Actor),
+    /// A delivery to an organization's hook URL that proved to know its secret: that
+    /// organization's packages (not its suborganizations', which have their own URL).
+    OrganizationHook { organization_id: i64 },
+}
+
+/// A delivery that names packages: enqueues one update per package the caller may update
 /// (joining a waiting one, so that a burst of pushes makes one job) and logs it per
-/// package, in one transaction. Nothing the actor may update → `NOT_FOUND` (logged too).
-/// The actor is a user (personal API token) or an UPDATE organization token; whoever
-/// cannot update a package does not learn that it exists.
+/// package, in one transaction. A moved repository's packages are repointed to its new
+/// URL first. Nothing the caller may update → `NOT_FOUND` (logged too); whoever cannot
+/// update a package does not learn that it exists.
 pub async fn update_packages(
     db: &Db,
     jobs_handle: &Jobs,
-    actor: &Actor,
+    caller: Caller<'_>,
     provider: &str,
     target: Target<'_>,
 ) -> Result<Receipt> {
@@ -99,24 +110,24 @@ pub async fn update_packages(
         Target::Payload(event) => event_name(event),
         Target::Names(_) => "update",
     };
-    let keys: Vec<String> = match &target {
+    let (keys, moved) = match &target {
         Target::Payload(event) => {
-            let keys: Vec<String> = event
-                .repository_urls
-                .iter()
-                .filter_map(|url| key_of(url))
-                .fold(Vec::new(), |mut keys, key| {
-                    if !keys.contains(&key) {
-                        keys.push(key);
-                    }
-                    keys
-                });
+            let keys = keys_of(&event.repository_urls);
             if keys.is_empty() {
                 event.require_repository_keys()?;
             }
-            keys
+            let moved = match &event.kind {
+                EventKind::Moved { previous_urls } => Some(Move::of(event, previous_urls, &keys)),
+                _ => None,
+            };
+            (keys, moved)
         }
-        Target::Names(_) => Vec::new(),
+        Target::Names(_) => (Vec::new(), None),
+    };
+    let system = Actor::System;
+    let actor = match caller {
+        Caller::Actor(actor) => actor,
+        Caller::OrganizationHook { .. } => &system,
     };
     // Two deliveries for one package at once may both find no waiting job; the unique
     // index on waiting dedupe keys then refuses the second, which retries and joins.
@@ -125,14 +136,20 @@ pub async fn update_packages(
         attempt += 1;
         let result = db
             .transaction(async |conn| {
-                let candidates = match &target {
-                    Target::Payload(_) => by_keys(conn, &keys).await?,
-                    Target::Names(names) => by_names(conn, names).await?,
+                let candidates = match (&target, &moved) {
+                    (Target::Payload(_), Some(moved)) => {
+                        by_keys(conn, &[keys.clone(), moved.previous_keys.clone()].concat()).await?
+                    }
+                    (Target::Payload(_), None) => by_keys(conn, &keys).await?,
+                    (Target::Names(names), _) => by_names(conn, names).await?,
                 };
                 let mut jobs = Vec::new();
-                for package in candidates {
-                    if !may_update(conn, actor, &package).await? {
+                for mut package in candidates {
+                    if !may_update(conn, caller, &package).await? {
                         continue;
+                    }
+                    if let Some(moved) = &moved {
+                        moved.repoint(conn, &mut package).await?;
                     }
                     let job = package_domain::enqueue_update(conn, actor, &package).await?;
                     log(
@@ -162,9 +179,13 @@ pub async fn update_packages(
     };
     if receipt.jobs.is_empty() {
         let message = "no package you may update matches this repository";
+        let organization_id = match caller {
+            Caller::OrganizationHook { organization_id } => Some(organization_id),
+            Caller::Actor(_) => None,
+        };
         record(
             db,
-            None,
+            organization_id,
             None,
             provider,
             event,
@@ -181,7 +202,99 @@ pub async fn update_packages(
     Ok(receipt)
 }
 
-async fn may_update(conn: &mut DbConn, actor: &Actor, package: &Package) -> Result<bool> {
+/// The distinct [`key_of`]s of URLs (local paths included, unlike
+/// [`Event::repository_keys`]).
+fn keys_of(urls: &[String]) -> Vec<String> {
+    urls.iter()
+        .filter_map(|url| key_of(url))
+        .fold(Vec::new(), |mut keys, key| {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+            keys
+        })
+}
+
+/// A renamed or transferred repository: packages stored under a previous key follow it,
+/// so that later pushes (which name only the new URLs) still find them.
+struct Move {
+    previous_keys: Vec<String>,
+    new_key: Option<String>,
+    /// The new `owner/name` path as the host spells it (case kept).
+    new_path: Option<String>,
+}
+
+impl Move {
+    fn of(event: &Event, previous_urls: &[String], new_keys: &[String]) -> Move {
+        Move {
+            previous_keys: keys_of(previous_urls),
+            new_key: new_keys.first().cloned(),
+            new_path: event.repository_urls.iter().find_map(|url| web_path(url)),
+        }
+    }
+
+    async fn repoint(&self, conn: &mut DbConn, package: &mut Package) -> Result<()> {
+        let (Some(stored), Some(stored_key)) = (&package.repository_url, &package.repository_key)
+        else {
+            return Ok(());
+        };
+        if !self.previous_keys.contains(stored_key) {
+            return Ok(());
+        }
+        let (Some(new_key), Some(new_path)) = (&self.new_key, &self.new_path) else {
+            return Ok(());
+        };
+        let Some(url) = repointed_url(stored, stored_key, new_path)
+            .filter(|url| key_of(url).as_deref() == Some(new_key.as_str()))
+        else {
+            return Ok(());
+        };
+        let id = package.id;
+        db_run!(conn: {
+            diesel::update(packages::table.find(id))
+                .set((
+                    packages::repository_url.eq(&url),
+                    packages::repository_key.eq(new_key),
+                ))
+                .execute(conn)
+                .await?;
+        });
+        package.repository_url = Some(url);
+        package.repository_key = Some(new_key.clone());
+        Ok(())
+    }
+}
+
+/// `owner/name` of an http(s) URL, without a trailing `.git` or slash.
+fn web_path(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return None;
+    }
+    let path = parsed.path().trim_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    (path.contains('/')).then(|| path.to_owned())
+}
+
+/// The stored URL with the repository's old path replaced by the new one, keeping its
+/// form (ssh or https, user info, port, `.git`): the credential that reads it still fits.
+pub(crate) fn repointed_url(stored: &str, stored_key: &str, new_path: &str) -> Option<String> {
+    let (_, old_path) = stored_key.split_once('/')?;
+    let position = stored.to_ascii_lowercase().rfind(old_path)?;
+    let mut url = String::with_capacity(stored.len() + new_path.len());
+    url.push_str(&stored[..position]);
+    url.push_str(new_path);
+    url.push_str(&stored[position + old_path.len()..]);
+    Some(url)
+}
+
+async fn may_update(conn: &mut DbConn, caller: Caller<'_>, package: &Package) -> Result<bool> {
+    let actor = match caller {
+        Caller::OrganizationHook { organization_id } => {
+            return Ok(package.organization_id == organization_id);
+        }
+        Caller::Actor(actor) => actor,
+    };
     match access::resolve_by_id(conn, actor, package.organization_id).await {
         Ok(scope) => scope.can_update_package(conn, package.id).await,
         Err(Error::NotFound(_) | Error::Forbidden(_)) => Ok(false),
@@ -271,4 +384,52 @@ pub async fn deliveries_of(
             .load(conn)
             .await?
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{key_of, repointed_url};
+
+    /// A renamed repository keeps the stored URL's form, so its credential still fits.
+    #[test]
+    fn a_moved_repository_keeps_the_form_of_the_stored_url() {
+        let cases = [
+            (
+                "git@github.com:Codertocat/Hello-World.git",
+                "Codertocat/Hello-Moon",
+                "git@github.com:Codertocat/Hello-Moon.git",
+            ),
+            (
+                "https://github.com/codertocat/hello-world",
+                "Octocat/Hello-World",
+                "https://github.com/Octocat/Hello-World",
+            ),
+            (
+                "ssh://git@gitlab.example.com:2222/flightjs/flight.git",
+                "jsflight/flight",
+                "ssh://git@gitlab.example.com:2222/jsflight/flight.git",
+            ),
+            (
+                "https://ci:secret@github.com/Codertocat/Hello-World.git",
+                "Codertocat/Renamed",
+                "https://ci:secret@github.com/Codertocat/Renamed.git",
+            ),
+        ];
+        for (stored, new_path, expected) in cases {
+            let key = key_of(stored).unwrap();
+            assert_eq!(
+                repointed_url(stored, &key, new_path).as_deref(),
+                Some(expected),
+                "{stored}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_url_without_the_old_path_is_not_rewritten() {
+        assert_eq!(
+            repointed_url("https://github.com/a/b.git", "github.com/other/repo", "x/y"),
+            None
+        );
+    }
 }

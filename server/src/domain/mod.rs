@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod customer_grants;
 pub mod customers;
 pub mod downloads;
+pub mod hook_secrets;
 pub mod hooks;
 pub mod jobs;
 pub mod members;

@@ -10,7 +10,7 @@ use crate::db::rows;
 use crate::domain::access::{self, Access};
 use crate::domain::packages::{self, SourcePolicy};
 use crate::domain::pagination::{Page, PageRequest};
-use crate::domain::{customers, downloads};
+use crate::domain::{customers, downloads, hook_secrets};
 use crate::jobs::queue;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +158,27 @@ impl PackageView {
         let limit = i64::from(first.clamp(0, 100));
         let rows = crate::domain::hooks::deliveries_of(&mut conn, self.0.id, limit).await?;
         Ok(rows.into_iter().map(HookDeliveryView).collect())
+    }
+
+    /// Where code hosts send this package's pushes: the hook URL of its organization (or
+    /// suborganization), verified with [`webhookSecret`](Package::webhookSecret).
+    async fn webhook_url(&self, ctx: &Context<'_>) -> Result<String> {
+        let state = state(ctx);
+        let mut conn = state.db.get().await?;
+        let scope = access::resolve_by_id(&mut conn, actor(ctx), self.0.organization_id).await?;
+        Ok(hook_secrets::hook_url(
+            &state.config.public_url(),
+            &scope.organization.url_name,
+        ))
+    }
+
+    /// The secret code hosts sign deliveries to `webhookUrl` with (one per organization).
+    /// FORBIDDEN unless you may edit the package.
+    async fn webhook_secret(&self, ctx: &Context<'_>) -> Result<String> {
+        let state = state(ctx);
+        let mut conn = state.db.get().await?;
+        let scope = access::resolve_by_id(&mut conn, actor(ctx), self.0.organization_id).await?;
+        Ok(hook_secrets::for_package(&mut conn, &state.sealer, &scope, self.0.id).await?)
     }
 
     /// The most recent job that read this package's source.

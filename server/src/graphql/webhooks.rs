@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use super::connection::Connection;
 use super::{actor, change_of, parse_id, state};
 use crate::db::rows;
+use crate::domain::hook_secrets;
 use crate::domain::pagination::PageRequest;
 use crate::domain::webhooks::{self, Event, TargetPolicy, WebhookChanges, WebhookInput};
 
@@ -167,6 +168,27 @@ pub struct WebhookMutation;
 
 #[Object]
 impl WebhookMutation {
+    /// A new secret for the organization's (or suborganization's) inbound hook URL;
+    /// code hosts still signing with the old one are refused from now on. Owners only.
+    async fn regenerate_webhook_secret(
+        &self,
+        ctx: &Context<'_>,
+        organization: String,
+        suborganization: Option<String>,
+        i_confirm_hooks_with_the_old_secret_will_be_refused: bool,
+    ) -> Result<String> {
+        let state = state(ctx);
+        Ok(hook_secrets::regenerate(
+            &state.db,
+            &state.sealer,
+            actor(ctx),
+            &organization,
+            suborganization.as_deref(),
+            i_confirm_hooks_with_the_old_secret_will_be_refused,
+        )
+        .await?)
+    }
+
     /// Sends the organization's events to `url`; with a secret, each body is signed with
     /// `Packagist-Signature: sha1=<hex HMAC-SHA1>`. Owners only.
     async fn create_webhook(

@@ -52,7 +52,7 @@ use axum::http::HeaderMap;
 
 pub use detect::detect;
 pub use repository_key::repository_key;
-pub use signature::{SignatureError, verify};
+pub use signature::{SignatureError, same_secret, verify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Provider {

@@ -172,7 +172,8 @@ fn hmac_matches<M: Mac + KeyInit>(key: &[u8], message: &[u8], expected: &[u8]) -
     mac.verify_slice(expected).is_ok()
 }
 
-fn same_secret(given: &str, secret: &str) -> bool {
+/// Whether `given` is the secret, in constant time (not even the length leaks).
+pub fn same_secret(given: &str, secret: &str) -> bool {
     Sha256::digest(given.as_bytes())
         .ct_eq(&Sha256::digest(secret.as_bytes()))
         .into()

@@ -1,1 +1,2 @@
+mod hooks;
 mod update_package;

@@ -467,6 +467,11 @@ const ROWS: &[Row] = &[
         "mutation { testWebhook(id: \"{id}\") { status } }",
     ),
     row(
+        "regenerateWebhookSecret",
+        OWNERS_ONLY,
+        "mutation { regenerateWebhookSecret(organization: \"acme\", iConfirmHooksWithTheOldSecretWillBeRefused: true) }",
+    ),
+    row(
         "createToken",
         OWNERS_ONLY,
         "mutation { createToken(organization: \"acme\", description: \"t\", access: READ) { secret } }",

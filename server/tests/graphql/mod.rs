@@ -8,6 +8,6 @@ mod organization_tokens;
 mod organizations;
 mod packages;
 mod sessions;
-mod teams;
+pub(crate) mod teams;
 mod users;
 mod webhooks;

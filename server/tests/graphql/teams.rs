@@ -31,7 +31,7 @@ async fn add_package(app: &TestApp, client: &Client, name: &str) {
     assert_eq!(app.wait_for_job(client, &job).await["status"], "SUCCESS");
 }
 
-async fn create_team(owner: &Client, name: &str, bits: i32) -> String {
+pub(crate) async fn create_team(owner: &Client, name: &str, bits: i32) -> String {
     owner
         .graphql(
             "mutation($n: String!, $b: Int!) { createTeam(organization: \"acme\", name: $n, permissionBits: $b) { id } }",
@@ -45,7 +45,12 @@ async fn create_team(owner: &Client, name: &str, bits: i32) -> String {
 }
 
 /// `username` joins acme (and `teams`) through an invitation; their signed-in client.
-async fn join(app: &TestApp, owner: &Client, username: &str, teams: &[&str]) -> (Client, String) {
+pub(crate) async fn join(
+    app: &TestApp,
+    owner: &Client,
+    username: &str,
+    teams: &[&str],
+) -> (Client, String) {
     let user_id = app.create_user(username, false).await.to_string();
     let invitation = owner
         .graphql(

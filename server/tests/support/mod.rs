@@ -89,6 +89,8 @@ impl TestApp {
             database_max_connections: 8,
             // Tests read packages from git repositories they create on disk.
             allow_local_repositories: true,
+            // Amazon SNS certificates and subscription URLs are served by the tests.
+            sns_host_suffix: Some("127.0.0.1".into()),
             ..Config::default()
         };
         adjust(&mut config);

@@ -6,6 +6,7 @@ mod archives;
 mod edit;
 mod edit_archives;
 mod fields;
+mod hook;
 mod list;
 mod new;
 mod show;

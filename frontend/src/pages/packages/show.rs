@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::archives::{ArchiveInfo, archive_info};
 use super::edit::{ArchivesPanel, EditDefinitionPanel, EditRepositoryPanel};
+use super::hook::HookPanel;
 use super::{display_name, job_package_path, package_path};
 use crate::api::operations::{
     PackageKind, PackagePage as PackagePageQuery, PackageVersions, RemovePackage, UpdatePackage,
@@ -296,6 +297,17 @@ fn PackageView(details: PackageDetails, reload: Callback<JobUpdate>) -> impl Int
                 }
             })}
         <UpdatePanel url_name=url_name.clone() key=key.clone() last_job can_manage reload />
+        {(kind == PackageKind::Vcs)
+            .then(|| {
+                view! {
+                    <HookPanel
+                        url_name=url_name.clone()
+                        key=key.clone()
+                        repository_url=repository_url.clone()
+                        can_manage
+                    />
+                }
+            })}
         {match kind {
             PackageKind::Vcs if can_manage => {
                 view! {

@@ -10,6 +10,8 @@ use serde_json::json;
 use crate::support::composer::{graphql_ok, wait_for_job};
 use crate::support::{Server, artifacts_dir, free_port};
 
+mod hooks;
+
 struct ChromeDriver(Child);
 
 impl Drop for ChromeDriver {

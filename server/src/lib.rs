@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod code_hosts;
 pub mod composer;
 pub mod config;
 pub mod db;

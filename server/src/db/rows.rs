@@ -571,3 +571,28 @@ pub struct NewHookDelivery<'a> {
     pub job_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = crate::db::schema::synchronizations)]
+pub struct Synchronization {
+    pub id: i64,
+    pub organization_id: i64,
+    pub provider: String,
+    pub api_url: String,
+    pub external_name: String,
+    pub credential_id: Option<i64>,
+    pub last_job_id: Option<i64>,
+    pub last_synced_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = crate::db::schema::synchronizations)]
+pub struct NewSynchronization<'a> {
+    pub organization_id: i64,
+    pub provider: &'a str,
+    pub api_url: &'a str,
+    pub external_name: &'a str,
+    pub credential_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}

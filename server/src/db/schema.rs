@@ -122,6 +122,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         repository_key -> Nullable<Text>,
+        synchronization_id -> Nullable<BigInt>,
     }
 }
 
@@ -437,10 +438,27 @@ diesel::table! {
 
 diesel::joinable!(organization_hook_secrets -> organizations (organization_id));
 
+diesel::table! {
+    synchronizations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        provider -> Text,
+        api_url -> Text,
+        external_name -> Text,
+        credential_id -> Nullable<BigInt>,
+        last_job_id -> Nullable<BigInt>,
+        last_synced_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(synchronizations -> organizations (organization_id));
+
 diesel::joinable!(token_downloads -> organization_tokens (token_id));
 diesel::joinable!(token_downloads -> packages (package_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    synchronizations,
     organization_hook_secrets,
     sessions,
     api_tokens,

@@ -38,7 +38,7 @@ pub async fn for_package(
             "only those who may edit this package see its hook secret".into(),
         ));
     }
-    ensure(conn, sealer, scope.organization.id).await
+    ensure_for_organization(conn, sealer, scope.organization.id).await
 }
 
 /// A new secret; hooks still sending the old one are refused from now on. Owners only.
@@ -100,7 +100,12 @@ pub async fn stored(
     sealed.map(|sealed| open(sealer, &sealed)).transpose()
 }
 
-async fn ensure(conn: &mut DbConn, sealer: &Sealer, organization_id: i64) -> Result<String> {
+/// The secret, created if nobody asked for it yet (a synchronization installing hooks).
+pub async fn ensure_for_organization(
+    conn: &mut DbConn,
+    sealer: &Sealer,
+    organization_id: i64,
+) -> Result<String> {
     if let Some(existing) = stored(conn, sealer, organization_id).await? {
         return Ok(existing);
     }

@@ -19,6 +19,7 @@ pub mod packages;
 pub mod pagination;
 pub mod sessions;
 pub mod suborganizations;
+pub mod synchronizations;
 pub mod teams;
 pub mod users;
 pub mod vendor_bundles;

@@ -14,6 +14,7 @@ mod organizations;
 mod packages;
 mod sessions;
 mod suborganizations;
+mod synchronizations;
 mod teams;
 mod users;
 mod vendor_bundles;
@@ -59,6 +60,7 @@ pub struct Mutation(
     customers::CustomerMutation,
     vendor_bundles::VendorBundleMutation,
     webhooks::WebhookMutation,
+    synchronizations::SynchronizationMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -10,6 +10,7 @@ use super::members::{InvitationView, MemberView};
 use super::organization_tokens::OrganizationTokenView;
 use super::packages::{ComposerRepository, PackageView};
 use super::suborganizations::SuborganizationView;
+use super::synchronizations::SynchronizationView;
 use super::teams::{TeamPermissionFlags, TeamView};
 use super::vendor_bundles::VendorBundleView;
 use super::webhooks::WebhookView;
@@ -18,6 +19,7 @@ use crate::composer::publish::RepositoryUrls;
 use crate::domain::access::{self, Access};
 use crate::domain::organizations::{self, Role};
 use crate::domain::pagination::PageRequest;
+use crate::domain::synchronizations;
 use crate::domain::{
     artifacts, credentials, customers, jobs, members, organization_tokens, packages,
     suborganizations, teams, vendor_bundles, webhooks,
@@ -253,6 +255,14 @@ impl OrganizationView {
         let mut conn = state(ctx).db.get().await?;
         let found = webhooks::list(&mut conn, &self.0).await?;
         Ok(found.into_iter().map(WebhookView).collect())
+    }
+
+    /// Code host organizations, groups and workspaces whose repositories become
+    /// packages here. Owners only.
+    async fn synchronizations(&self, ctx: &Context<'_>) -> Result<Vec<SynchronizationView>> {
+        let mut conn = state(ctx).db.get().await?;
+        let found = synchronizations::list(&mut conn, &self.0).await?;
+        Ok(found.into_iter().map(SynchronizationView).collect())
     }
 
     /// Where Composer finds this organization's packages, and how to authenticate.

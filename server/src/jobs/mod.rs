@@ -10,6 +10,7 @@ pub mod deliver_webhook;
 pub mod events;
 pub mod purge_sessions;
 pub mod queue;
+pub mod sync_organization;
 pub mod update_package;
 pub mod worker;
 
@@ -36,6 +37,8 @@ pub enum JobPayload {
     },
     /// Sends one stored outgoing webhook delivery.
     DeliverWebhook { delivery_id: i64 },
+    /// Runs a synchronization with a code host: its repositories become packages.
+    SyncOrganization { synchronization_id: i64 },
 }
 
 /// The kind of webhook deliveries, which the worker treats apart.
@@ -48,6 +51,7 @@ impl JobPayload {
             JobPayload::UpdatePackage { .. } => "update_package",
             JobPayload::DeleteFiles { .. } => "delete_files",
             JobPayload::DeliverWebhook { .. } => DELIVER_WEBHOOK,
+            JobPayload::SyncOrganization { .. } => "sync_organization",
         }
     }
 
@@ -58,7 +62,7 @@ impl JobPayload {
             JobPayload::UpdatePackage { package_id } => Some(*package_id),
             // Its package is gone: the job is the organization's housekeeping.
             JobPayload::DeleteFiles { .. } => None,
-            JobPayload::DeliverWebhook { .. } => None,
+            JobPayload::DeliverWebhook { .. } | JobPayload::SyncOrganization { .. } => None,
         }
     }
 }

@@ -12,7 +12,7 @@ use super::events::JobState;
 use super::queue::{self, Enqueue};
 use super::{
     JobPayload, JobStatus, PermanentFailure, delete_files, deliver_webhook, purge_sessions,
-    update_package,
+    sync_organization, update_package,
 };
 use crate::app::AppState;
 use crate::db::rows::Job;
@@ -172,6 +172,9 @@ async fn dispatch(context: JobContext) -> anyhow::Result<()> {
         } => delete_files::run(&context, organization_id, package_id, &artifact_sha1s).await,
         JobPayload::DeliverWebhook { delivery_id } => {
             deliver_webhook::run(&context, delivery_id).await
+        }
+        JobPayload::SyncOrganization { synchronization_id } => {
+            sync_organization::run(&context, synchronization_id).await
         }
     }
 }

@@ -63,6 +63,7 @@ enum Setup {
     Customer,
     VendorBundle,
     Webhook,
+    Synchronization,
 }
 
 struct Row {
@@ -225,6 +226,11 @@ const ROWS: &[Row] = &[
         "ORG webhooks { url deliveries { nodes { status } } } } }",
     ),
     row("Organization.tokens", OWNERS_ONLY, "ORG tokens { id } } }"),
+    row(
+        "Organization.synchronizations",
+        OWNERS_ONLY,
+        "ORG synchronizations { id name } } }",
+    ),
     row(
         "Organization.credentials",
         ADDERS,
@@ -465,6 +471,23 @@ const ROWS: &[Row] = &[
         "O FFFFFF FF FFF N U",
         Setup::Webhook,
         "mutation { testWebhook(id: \"{id}\") { status } }",
+    ),
+    with(
+        "createSynchronization",
+        OWNERS_ONLY,
+        Setup::Credential,
+        "mutation { createSynchronization(organization: \"acme\", host: GITHUB, name: \"acme-gh\", credentialId: \"{id}\") { job { id } } }",
+    ),
+    with(
+        "removeSynchronization",
+        "O FFFFFF FF FFF N U",
+        Setup::Synchronization,
+        "mutation { removeSynchronization(id: \"{id}\") }",
+    ),
+    row(
+        "syncOrganization",
+        OWNERS_ONLY,
+        "mutation { syncOrganization(organization: \"acme\") { id } }",
     ),
     row(
         "regenerateWebhookSecret",
@@ -883,6 +906,18 @@ impl World {
                 ok(owner, &format!("mutation {{ addOrEditCustomerVendorBundle(customerId: \"{id}\", vendorBundleId: \"{}\") {{ expirationDate }} }}", self.values["bundle"])).await;
                 ok(owner, &format!("mutation {{ createMagentoLegacyKey(customerId: \"{id}\", publicKey: \"magento\", privateKey: \"private-key\") {{ publicKey }} }}")).await;
                 id
+            }
+            Setup::Synchronization => {
+                let credential = ok(owner, "mutation { createCredential(organization: \"acme\", description: \"c\", type: GITHUB_OAUTH, domain: \"github.com\", token: \"t\") { id } }").await
+                    ["createCredential"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                ok(owner, &format!("mutation {{ createSynchronization(organization: \"acme\", host: GITHUB, name: \"setup-{n}\", credentialId: \"{credential}\") {{ synchronization {{ id }} }} }}")).await
+                    ["createSynchronization"]["synchronization"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             }
             Setup::Webhook => ok(owner, "mutation { createWebhook(organization: \"acme\", url: \"https://hooks.invalid/setup\", events: [JOB_FAILED]) { id } }").await
                 ["createWebhook"]["id"]

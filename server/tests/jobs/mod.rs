@@ -1,3 +1,4 @@
 mod delete_files;
 mod queue;
+mod sync_organization;
 mod update_package;

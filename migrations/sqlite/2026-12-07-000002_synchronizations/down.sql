@@ -1,0 +1,2 @@
+ALTER TABLE packages DROP COLUMN synchronization_id;
+DROP TABLE synchronizations;

@@ -1,0 +1,225 @@
+//! Synchronizations: an organization connected to a GitHub organization, a GitLab group
+//! or a Bitbucket workspace. Owners create, run and remove them; the work is the
+//! `sync_organization` job (`jobs::sync_organization`), queued with the change.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::auth::Actor;
+use crate::code_hosts::Host;
+use crate::db::rows::{Job, NewSynchronization, Synchronization};
+use crate::db::schema::synchronizations;
+use crate::db::{self, Db, DbConn};
+use crate::db_run;
+use crate::domain::access::{self, Access};
+use crate::domain::credentials;
+use crate::domain::webhooks::TargetPolicy;
+use crate::error::{Error, Result};
+use crate::jobs::queue::{self, Enqueue};
+use crate::jobs::{JobPayload, Jobs};
+
+pub struct SynchronizationInput<'a> {
+    pub host: Host,
+    /// The organization login, group full path or workspace slug.
+    pub name: &'a str,
+    pub credential_id: i64,
+    /// For self-hosted editions; the hosted API otherwise.
+    pub api_url: Option<&'a str>,
+}
+
+/// Connects the organization and queues its first run.
+pub async fn create(
+    db: &Db,
+    jobs_handle: &Jobs,
+    policy: TargetPolicy,
+    actor: &Actor,
+    organization_url_name: &str,
+    input: SynchronizationInput<'_>,
+) -> Result<(Synchronization, Job)> {
+    let name = input.name.trim().trim_matches('/');
+    if name.is_empty() {
+        return Err(Error::invalid(
+            "name",
+            format!("name {}", input.host.describe_name()),
+        ));
+    }
+    let api_url = match input.api_url.map(str::trim).filter(|url| !url.is_empty()) {
+        Some(url) => validate_api_url(url, policy)?,
+        None => input.host.default_api_url().to_owned(),
+    };
+    let (synchronization, job) = db
+        .transaction(async |conn| {
+            let scope = owner_scope(conn, actor, organization_url_name).await?;
+            let credential = credentials::find_in(conn, scope.root.id, input.credential_id).await?;
+            if credential.kind == credentials::CredentialKind::SshKey.as_str() {
+                return Err(Error::invalid(
+                    "credentialId",
+                    "an SSH key cannot call the host's API: use a token or an app password",
+                ));
+            }
+            let taken: i64 = db_run!(conn: {
+                synchronizations::table
+                    .filter(synchronizations::organization_id.eq(scope.organization.id))
+                    .filter(synchronizations::provider.eq(input.host.as_str()))
+                    .filter(synchronizations::api_url.eq(&api_url))
+                    .filter(synchronizations::external_name.eq(name))
+                    .count()
+                    .get_result(conn)
+                    .await?
+            });
+            if taken > 0 {
+                return Err(Error::conflict(
+                    "name",
+                    "this organization is synchronized with it already",
+                ));
+            }
+            let row = NewSynchronization {
+                organization_id: scope.organization.id,
+                provider: input.host.as_str(),
+                api_url: &api_url,
+                external_name: name,
+                credential_id: Some(credential.id),
+                created_at: db::now(),
+            };
+            let synchronization: Synchronization = db_run!(conn: {
+                diesel::insert_into(synchronizations::table)
+                    .values(&row)
+                    .returning(Synchronization::as_returning())
+                    .get_result(conn)
+                    .await?
+            });
+            let job = enqueue(conn, actor, &synchronization).await?;
+            Ok((synchronization, job))
+        })
+        .await?;
+    jobs_handle.enqueued(db, &job).await?;
+    Ok((synchronization, job))
+}
+
+/// Queues a run of every synchronization of the organization (joining waiting ones).
+pub async fn run_all(
+    db: &Db,
+    jobs_handle: &Jobs,
+    actor: &Actor,
+    organization_url_name: &str,
+) -> Result<Vec<Job>> {
+    let jobs = db
+        .transaction(async |conn| {
+            let scope = owner_scope(conn, actor, organization_url_name).await?;
+            let mut jobs = Vec::new();
+            for synchronization in list(conn, &scope).await? {
+                jobs.push(enqueue(conn, actor, &synchronization).await?);
+            }
+            Ok(jobs)
+        })
+        .await?;
+    for job in &jobs {
+        jobs_handle.enqueued(db, job).await?;
+    }
+    Ok(jobs)
+}
+
+/// Disconnects; the packages it brought stay, as packages added by hand.
+pub async fn remove(db: &Db, actor: &Actor, synchronization_id: i64) -> Result<()> {
+    db.transaction(async |conn| {
+        let synchronization = find(conn, synchronization_id).await?;
+        let scope = access::resolve_owner_of(
+            conn,
+            actor,
+            synchronization.organization_id,
+            "synchronization",
+        )
+        .await?;
+        scope.require_user()?;
+        scope.require_owner()?;
+        db_run!(conn: {
+            diesel::delete(synchronizations::table.find(synchronization_id))
+                .execute(conn)
+                .await?;
+        });
+        Ok(())
+    })
+    .await
+}
+
+/// The organization's synchronizations (owners).
+pub async fn list(conn: &mut DbConn, scope: &Access) -> Result<Vec<Synchronization>> {
+    scope.require_owner()?;
+    let organization_id = scope.organization.id;
+    Ok(db_run!(conn: {
+        synchronizations::table
+            .filter(synchronizations::organization_id.eq(organization_id))
+            .order(synchronizations::id)
+            .select(Synchronization::as_select())
+            .load(conn)
+            .await?
+    }))
+}
+
+pub async fn find(conn: &mut DbConn, synchronization_id: i64) -> Result<Synchronization> {
+    db_run!(conn: {
+        synchronizations::table
+            .find(synchronization_id)
+            .select(Synchronization::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    })
+    .ok_or(Error::NotFound("synchronization"))
+}
+
+async fn owner_scope(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_url_name: &str,
+) -> Result<Access> {
+    let scope = access::resolve(conn, actor, organization_url_name, None).await?;
+    scope.require_user()?;
+    scope.require_owner()?;
+    Ok(scope)
+}
+
+/// One waiting run per synchronization: pressing "synchronize" twice makes one job.
+async fn enqueue(
+    conn: &mut DbConn,
+    actor: &Actor,
+    synchronization: &Synchronization,
+) -> Result<Job> {
+    let mut request = Enqueue::new(JobPayload::SyncOrganization {
+        synchronization_id: synchronization.id,
+    });
+    request.organization_id = Some(synchronization.organization_id);
+    request.created_by = actor.user_id();
+    request.dedupe_key = Some(format!("sync_organization:{}", synchronization.id));
+    let job = queue::enqueue(conn, request).await?;
+    let id = synchronization.id;
+    db_run!(conn: {
+        diesel::update(synchronizations::table.find(id))
+            .set(synchronizations::last_job_id.eq(job.id))
+            .execute(conn)
+            .await?;
+    });
+    Ok(job)
+}
+
+/// An http(s) base URL; local addresses only where local webhooks are allowed, since
+/// the server will call it.
+fn validate_api_url(url: &str, policy: TargetPolicy) -> Result<String> {
+    let parsed = url::Url::parse(url)
+        .ok()
+        .filter(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some())
+        .ok_or_else(|| Error::invalid("apiUrl", "give the API's http(s) base URL"))?;
+    let local = match parsed.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => crate::domain::webhooks::is_local_address(ip.into()),
+        Some(url::Host::Ipv6(ip)) => crate::domain::webhooks::is_local_address(ip.into()),
+        None => false,
+    };
+    if local && !policy.allow_local {
+        return Err(Error::invalid(
+            "apiUrl",
+            "local and private addresses are not allowed on this Packyard",
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}

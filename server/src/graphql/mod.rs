@@ -7,6 +7,7 @@ mod connection;
 mod credentials;
 mod customers;
 mod errors;
+mod identities;
 mod jobs;
 mod members;
 mod organization_tokens;
@@ -40,6 +41,7 @@ pub struct Query(
     users::UserQuery,
     organizations::OrganizationQuery,
     jobs::JobQuery,
+    identities::IdentityQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -59,6 +61,7 @@ pub struct Mutation(
     customers::CustomerMutation,
     vendor_bundles::VendorBundleMutation,
     webhooks::WebhookMutation,
+    identities::IdentityMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -1,1 +1,2 @@
+mod oauth;
 mod update_package;

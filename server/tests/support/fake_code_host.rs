@@ -265,7 +265,26 @@ async fn token(
     .into_response()
 }
 
-fn bearer_user(inner: &Arc<Mutex<Inner>>, headers: &HeaderMap) -> Result<FakeUser, Response> {
+/// Why a user endpoint said no.
+enum Refusal {
+    BadToken,
+    NotFound,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::BadToken => (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({ "message": "Bad credentials" })),
+            )
+                .into_response(),
+            Refusal::NotFound => StatusCode::NOT_FOUND.into_response(),
+        }
+    }
+}
+
+fn bearer_user(inner: &Arc<Mutex<Inner>>, headers: &HeaderMap) -> Result<FakeUser, Refusal> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -277,16 +296,10 @@ fn bearer_user(inner: &Arc<Mutex<Inner>>, headers: &HeaderMap) -> Result<FakeUse
         .get(token)
         .filter(|_| !inner.reject_api)
         .cloned()
-        .ok_or_else(|| {
-            (
-                StatusCode::UNAUTHORIZED,
-                Json(json!({ "message": "Bad credentials" })),
-            )
-                .into_response()
-        })
+        .ok_or(Refusal::BadToken)
 }
 
-async fn github_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Response> {
+async fn github_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Refusal> {
     let user = bearer_user(&inner, &headers)?;
     // The public email only; often null. The real list is /user/emails.
     Ok(Json(
@@ -294,7 +307,7 @@ async fn github_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Va
     ))
 }
 
-async fn github_emails(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Response> {
+async fn github_emails(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Refusal> {
     let user = bearer_user(&inner, &headers)?;
     Ok(Json(json!([
         { "email": format!("{}@users.noreply.github.com", user.login), "primary": false, "verified": true, "visibility": null },
@@ -302,7 +315,7 @@ async fn github_emails(State(inner): Shared, headers: HeaderMap) -> Result<Json<
     ])))
 }
 
-async fn gitlab_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Response> {
+async fn gitlab_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Refusal> {
     let user = bearer_user(&inner, &headers)?;
     let confirmed_at = user.verified.then_some("2024-01-01T00:00:00.000Z");
     Ok(Json(json!({
@@ -311,7 +324,7 @@ async fn gitlab_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Va
     })))
 }
 
-async fn bitbucket_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Response> {
+async fn bitbucket_user(State(inner): Shared, headers: HeaderMap) -> Result<Json<Value>, Refusal> {
     let user = bearer_user(&inner, &headers)?;
     Ok(Json(json!({
         "uuid": format!("{{0000-{}}}", user.id), "account_id": format!("5b:{}", user.id),
@@ -322,7 +335,7 @@ async fn bitbucket_user(State(inner): Shared, headers: HeaderMap) -> Result<Json
 async fn bitbucket_emails(
     State(inner): Shared,
     headers: HeaderMap,
-) -> Result<Json<Value>, Response> {
+) -> Result<Json<Value>, Refusal> {
     let user = bearer_user(&inner, &headers)?;
     Ok(Json(json!({
         "pagelen": 10, "page": 1, "size": 1,
@@ -337,7 +350,7 @@ async fn bitbucket_dc_properties(State(inner): Shared, headers: HeaderMap) -> Re
             Json(json!({ "version": "8.19.0", "displayName": "Bitbucket" })),
         )
             .into_response(),
-        Err(response) => response,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -345,10 +358,10 @@ async fn bitbucket_dc_user(
     State(inner): Shared,
     Path(slug): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<Value>, Response> {
+) -> Result<Json<Value>, Refusal> {
     let user = bearer_user(&inner, &headers)?;
     if slug != user.login {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Err(Refusal::NotFound);
     }
     Ok(Json(json!({
         "id": user.id, "name": user.login, "slug": user.login, "emailAddress": user.email,

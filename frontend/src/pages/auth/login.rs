@@ -19,7 +19,8 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     // A code-host sign-in that failed comes back here as `?error=<message>`.
-    let oauth_error = Memo::new(move |_| use_query_map().with(|query| query.get("error")));
+    let query = use_query_map();
+    let oauth_error = Memo::new(move |_| query.with(|query| query.get("error")));
     let providers = LocalResource::new(|| async {
         execute::<LoginProviders>(login_providers::Variables)
             .await

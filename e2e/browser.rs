@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::support::composer::{graphql_ok, wait_for_job};
 use crate::support::{Server, artifacts_dir, free_port};
 
-struct ChromeDriver(Child);
+pub(crate) struct ChromeDriver(Child);
 
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
@@ -19,7 +19,7 @@ impl Drop for ChromeDriver {
     }
 }
 
-async fn browser() -> (fantoccini::Client, ChromeDriver, tempfile::TempDir) {
+pub(crate) async fn browser() -> (fantoccini::Client, ChromeDriver, tempfile::TempDir) {
     let port = free_port();
     let driver = ChromeDriver(
         Command::new("chromedriver")
@@ -61,7 +61,10 @@ async fn browser() -> (fantoccini::Client, ChromeDriver, tempfile::TempDir) {
     (client, driver, profile)
 }
 
-async fn wait_for(client: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(
+    client: &fantoccini::Client,
+    css: &str,
+) -> fantoccini::elements::Element {
     client
         .wait()
         .at_most(Duration::from_secs(20))
@@ -869,7 +872,7 @@ async fn an_upload_removed_on_the_add_page_is_deleted() {
 }
 
 /// Waits until the element at `css` exists and its text contains `needle`.
-async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
+pub(crate) async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(element) = client.find(Locator::Css(css)).await

@@ -9,3 +9,4 @@ mod composer;
 mod composer_access;
 mod composer_customers;
 mod jobs;
+mod oauth;

@@ -91,6 +91,11 @@ pub struct OAuthProviderConfig {
     pub scopes: Option<Vec<String>>,
     /// The button label; defaults to the host's name.
     pub display_name: Option<String>,
+    /// Whether a first sign-in creates a user (default: yes). Turn off for public hosts
+    /// (github.com, gitlab.com), where anybody has an account: then only users that
+    /// exist (created by an administrator, matched by a verified email address, or who
+    /// linked the account) sign in.
+    pub allow_signup: Option<bool>,
 }
 
 const FIELDS: &[&str] = &[

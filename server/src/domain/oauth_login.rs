@@ -211,6 +211,12 @@ async fn find_or_create_user(
             return Ok(user);
         }
     }
+    if !provider.allow_signup {
+        return Err(Error::Unauthenticated(format!(
+            "no Packyard user goes with this {} account: ask an administrator for a user, then link the account to it",
+            provider.display_name
+        )));
+    }
     let user = create_user(conn, profile).await?;
     identities::link(conn, provider, user.id, update).await?;
     Ok(user)

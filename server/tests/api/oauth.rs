@@ -335,3 +335,43 @@ async fn expired_tokens_are_refreshed_with_the_refresh_token(app: TestApp, host:
     );
     assert_eq!(host.token_requests().len(), requests);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_signup_only_existing_users_sign_in_sqlite() {
+    let host = FakeCodeHost::start().await;
+    let app = TestApp::start_with(None, |config| closed_signup(config, &host)).await;
+    without_signup_only_existing_users_sign_in(app, host).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_signup_only_existing_users_sign_in_postgres() {
+    let host = FakeCodeHost::start().await;
+    if let Some(app) = TestApp::postgres_with(|config| closed_signup(config, &host)).await {
+        without_signup_only_existing_users_sign_in(app, host).await;
+    }
+}
+
+fn closed_signup(config: &mut packyard::config::Config, host: &FakeCodeHost) {
+    crate::support::oauth::configure(config, host);
+    config.oauth.get_mut("github").unwrap().allow_signup = Some(false);
+}
+
+async fn without_signup_only_existing_users_sign_in(app: TestApp, host: FakeCodeHost) {
+    host.set_user(FakeUser::new(21, "stranger", "stranger@example.net", true));
+    let stranger = browser(&app);
+    let landing = sign_in(&stranger, "github").await;
+    assert!(
+        error_of(&landing).contains("ask an administrator"),
+        "{landing}"
+    );
+    assert_eq!(viewer(&stranger).await, json!(null));
+    // Providers that allow it still sign strangers up.
+    assert_eq!(sign_in(&stranger, "gitlab").await, "/");
+
+    // A user the administrator created, matched by a verified address, gets in.
+    app.create_user("henry", false).await;
+    host.set_user(FakeUser::new(22, "henry-gh", "henry@example.com", true));
+    let henry = browser(&app);
+    assert_eq!(sign_in(&henry, "github").await, "/");
+    assert_eq!(viewer(&henry).await["username"], "henry");
+}

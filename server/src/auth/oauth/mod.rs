@@ -107,6 +107,8 @@ pub struct Provider {
     /// The REST API base, without a trailing slash.
     pub api_url: String,
     scopes: Vec<String>,
+    /// Whether a first sign-in may create a user.
+    pub allow_signup: bool,
 }
 
 type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
@@ -165,6 +167,7 @@ impl Provider {
                 .clone()
                 .unwrap_or_else(|| format!("{base}{token}")),
             api_url: api_url.trim_end_matches('/').to_owned(),
+            allow_signup: config.allow_signup.unwrap_or(true),
             scopes: config.scopes.clone().unwrap_or_else(|| {
                 kind.default_scopes()
                     .iter()

@@ -10,3 +10,4 @@ mod composer_access;
 mod composer_customers;
 mod composer_hooks;
 mod jobs;
+mod oauth;

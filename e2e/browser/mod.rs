@@ -12,7 +12,7 @@ use crate::support::{Server, artifacts_dir, free_port};
 
 mod hooks;
 
-struct ChromeDriver(Child);
+pub(crate) struct ChromeDriver(Child);
 
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
@@ -21,7 +21,7 @@ impl Drop for ChromeDriver {
     }
 }
 
-async fn browser() -> (fantoccini::Client, ChromeDriver, tempfile::TempDir) {
+pub(crate) async fn browser() -> (fantoccini::Client, ChromeDriver, tempfile::TempDir) {
     let port = free_port();
     let driver = ChromeDriver(
         Command::new("chromedriver")
@@ -63,7 +63,10 @@ async fn browser() -> (fantoccini::Client, ChromeDriver, tempfile::TempDir) {
     (client, driver, profile)
 }
 
-async fn wait_for(client: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(
+    client: &fantoccini::Client,
+    css: &str,
+) -> fantoccini::elements::Element {
     client
         .wait()
         .at_most(Duration::from_secs(20))
@@ -871,7 +874,7 @@ async fn an_upload_removed_on_the_add_page_is_deleted() {
 }
 
 /// Waits until the element at `css` exists and its text contains `needle`.
-async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
+pub(crate) async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(element) = client.find(Locator::Css(css)).await

@@ -3,6 +3,7 @@
 pub mod composer;
 #[path = "../../server/tests/support/git.rs"]
 pub mod git;
+pub mod peers;
 #[path = "../../server/tests/support/postgres.rs"]
 pub mod postgres;
 #[path = "../../server/tests/support/websocket.rs"]
@@ -64,7 +65,27 @@ impl Server {
         database_url: Option<&str>,
         env: &[(&str, &str)],
     ) -> Server {
-        let port = free_port();
+        Self::start_with(free_port(), data_dir, database_url, env).await
+    }
+
+    /// On a port chosen in advance (URLs that must be known before the start, such as
+    /// an OAuth redirect URI), with a TOML config file.
+    pub async fn start_on(
+        port: u16,
+        data_dir: &Path,
+        database_url: Option<&str>,
+        config: &Path,
+    ) -> Server {
+        let config = config.to_str().expect("UTF-8 path");
+        Self::start_with(port, data_dir, database_url, &[("PACKYARD_CONFIG", config)]).await
+    }
+
+    async fn start_with(
+        port: u16,
+        data_dir: &Path,
+        database_url: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Server {
         let mut command = Command::new(BINARY);
         command
             .arg("serve")

@@ -8,7 +8,7 @@ use leptos_router::path;
 
 use crate::components::{AppShell, SessionPending};
 use crate::pages::NotFoundPage;
-use crate::pages::auth::LoginPage;
+use crate::pages::auth::{LoginPage, ProfilePage};
 use crate::pages::credentials::CredentialsTab;
 use crate::pages::customers::{CustomerPage, CustomersTab};
 use crate::pages::organizations::{
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                 >
                     <Route path=path!("") view=OrganizationsPage />
                     <Route path=path!("organizations/new") view=NewOrganizationPage />
+                    <Route path=path!("profile") view=ProfilePage />
                     // An organization's area: its header and tabs around the tab's page.
                     <ParentRoute path=path!("orgs/:url_name") view=OrganizationArea>
                         <Route path=path!("") view=PackagesTab />

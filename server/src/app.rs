@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{hooks, update_package};
+use crate::api::{hooks, oauth, update_package};
 use crate::auth::sealing::Sealer;
 use crate::composer::{customer_repository, repository};
 use crate::config::Config;
@@ -36,6 +36,8 @@ pub struct Services {
     /// For outgoing requests (webhook deliveries): no redirects, since a redirect could
     /// lead a delivery to an address its URL was checked not to be.
     pub http: reqwest::Client,
+    /// The code hosts people may sign in with (`[oauth.*]` in the config).
+    pub oauth: crate::auth::oauth::Providers,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
         let jobs = Jobs::new();
         jobs.spawn_replica_listener(&db);
         let sealer = Sealer::load(&config)?;
+        let oauth = crate::auth::oauth::Providers::from_config(&config)?;
         let blobs = BlobStore::new(config.data_dir.join("storage"));
         let http = reqwest::Client::builder()
             .user_agent(concat!("Packyard/", env!("CARGO_PKG_VERSION")))
@@ -65,6 +68,7 @@ impl AppState {
             sealer,
             blobs,
             http,
+            oauth,
         })))
     }
 }
@@ -91,6 +95,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(graphql::websocket))
         .route("/health", get(health))
+        // Signing in with a code host (and linking one to a signed-in user).
+        .route("/auth/oauth/{provider}/start", get(oauth::start))
+        .route("/auth/oauth/{provider}/callback", get(oauth::callback))
         // Packagist-compatible inbound webhooks.
         .route(
             "/api/update-package",

@@ -3,6 +3,7 @@
 //! `PACKYARD_PUBLIC_URL`, `PACKYARD_DATA_DIR`, `DATABASE_URL`, `PACKYARD_LOG`,
 //! `PACKYARD_LOG_FORMAT`, and `PACKYARD_<FIELD>` for every other field below.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -68,6 +69,37 @@ pub struct Config {
     /// in place of AWS's `sns.<region>.amazonaws.com`: for SNS-compatible private
     /// endpoints and tests. Plain `http` is then accepted on loopback addresses only.
     pub sns_host_suffix: Option<String>,
+    /// Sign-in with code hosts, one entry per provider (`[oauth.github]`, or
+    /// `PACKYARD_OAUTH__GITHUB__CLIENT_ID`…). A provider is offered only when configured.
+    pub oauth: BTreeMap<String, OAuthProviderConfig>,
+}
+
+/// One OAuth application registered with a code host.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthProviderConfig {
+    /// `github` (also GitHub Enterprise Server), `gitlab` (gitlab.com or self-managed),
+    /// `bitbucket` (Cloud) or `bitbucket_datacenter`. Defaults to the entry's name.
+    pub kind: Option<String>,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The instance for self-hosted editions (`https://github.example.com`); defaults
+    /// to the public service. Required for Bitbucket Data Center.
+    pub base_url: Option<String>,
+    /// The REST API, when it is not where the kind puts it below `base_url`.
+    pub api_url: Option<String>,
+    /// Endpoint overrides, for instances behind unusual paths.
+    pub authorize_url: Option<String>,
+    pub token_url: Option<String>,
+    /// Scopes to ask for; defaults to what login needs on that host.
+    pub scopes: Option<Vec<String>>,
+    /// The button label; defaults to the host's name.
+    pub display_name: Option<String>,
+    /// Whether a first sign-in creates a user (default: yes). Turn off for public hosts
+    /// (github.com, gitlab.com), where anybody has an account: then only users that
+    /// exist (created by an administrator, matched by a verified email address, or who
+    /// linked the account) sign in.
+    pub allow_signup: Option<bool>,
 }
 
 const FIELDS: &[&str] = &[
@@ -91,6 +123,15 @@ const FIELDS: &[&str] = &[
     "sns_host_suffix",
 ];
 
+/// Names of OAuth providers: they appear in URLs and in stored identities.
+fn valid_provider_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -113,6 +154,7 @@ impl Default for Config {
             allow_local_webhooks: false,
             job_retry_base_ms: 5000,
             sns_host_suffix: None,
+            oauth: BTreeMap::new(),
         }
     }
 }
@@ -132,6 +174,12 @@ impl Config {
             // Only known names: other PACKYARD_* variables (test harness settings, say)
             // must not trip the unknown-field check meant for typos in the file.
             .merge(Env::prefixed("PACKYARD_").only(FIELDS))
+            // `PACKYARD_OAUTH__<NAME>__<FIELD>`: nested keys need a separator that
+            // cannot occur in field names.
+            .merge(
+                Env::prefixed("PACKYARD_OAUTH__")
+                    .map(|key| format!("oauth.{}", key.as_str().replace("__", ".")).into()),
+            )
             .merge(Env::raw().only(&["DATABASE_URL"]));
         let config: Config = figment.extract()?;
         config.validate()?;
@@ -154,6 +202,17 @@ impl Config {
             "database_max_connections must be at least 2"
         );
         self.database()?;
+        for (name, provider) in &self.oauth {
+            anyhow::ensure!(
+                valid_provider_name(name),
+                "OAuth provider names use a-z, 0-9, `_` and `-` (got {name:?})"
+            );
+            crate::auth::oauth::ProviderKind::of(name, provider)?;
+            anyhow::ensure!(
+                !provider.client_id.is_empty() && !provider.client_secret.is_empty(),
+                "OAuth provider {name}: client_id and client_secret are required"
+            );
+        }
         Ok(())
     }
 
@@ -240,6 +299,35 @@ mod tests {
                 config.database().unwrap(),
                 DatabaseUrl::Postgres("postgres://db/packyard".into())
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API, not ours
+    fn oauth_providers_come_from_the_file_and_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "packyard.toml",
+                "[oauth.corp_gitlab]\nkind = \"gitlab\"\nclient_id = \"from-file\"\nclient_secret = \"s\"\nbase_url = \"https://git.example.com\"\n",
+            )?;
+            jail.set_env("PACKYARD_OAUTH__GITHUB__CLIENT_ID", "gh-id");
+            jail.set_env("PACKYARD_OAUTH__GITHUB__CLIENT_SECRET", "gh-secret");
+            jail.set_env("PACKYARD_OAUTH__CORP_GITLAB__CLIENT_ID", "from-env");
+            let config = Config::load(Some(Path::new("packyard.toml"))).unwrap();
+            assert_eq!(config.oauth.len(), 2);
+            assert_eq!(config.oauth["github"].client_id, "gh-id");
+            assert_eq!(config.oauth["github"].client_secret, "gh-secret");
+            let gitlab = &config.oauth["corp_gitlab"];
+            assert_eq!(gitlab.client_id, "from-env");
+            assert_eq!(gitlab.base_url.as_deref(), Some("https://git.example.com"));
+
+            // A name that is no kind needs `kind`; a kind must be known.
+            jail.create_file(
+                "bad.toml",
+                "[oauth.corp]\nclient_id = \"x\"\nclient_secret = \"s\"\n",
+            )?;
+            assert!(Config::load(Some(Path::new("bad.toml"))).is_err());
             Ok(())
         });
     }

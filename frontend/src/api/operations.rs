@@ -288,6 +288,30 @@ pub struct Logout;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
+    query_path = "src/api/queries/login_providers.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct LoginProviders;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/viewer_identities.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ViewerIdentities;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/unlink_identity.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct UnlinkIdentity;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
     query_path = "src/api/queries/viewer_organizations.graphql",
     response_derives = "Debug, Clone, PartialEq",
     extern_enums("OrganizationRole")

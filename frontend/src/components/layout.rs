@@ -57,9 +57,9 @@ fn TopBar() -> impl IntoView {
                             }
                         })
                 }}
-                <span class="viewer-name" title="Signed in as">
+                <A href="/profile" attr:class="viewer-name" attr:title="Your profile">
                     {username}
-                </span>
+                </A>
                 <button
                     type="button"
                     class="button button-quiet"

@@ -1,7 +1,9 @@
-//! REST endpoints under `/api/`: inbound webhooks, compatible with Packagist's URLs
-//! (`update_package`) and on each organization's own hook URL (`hooks`).
+//! REST endpoints: inbound webhooks under `/api/`, compatible with Packagist's URLs
+//! (`update_package`) and on each organization's own hook URL (`hooks`), and the
+//! browser's OAuth sign-in under `/auth/oauth/` (`oauth`).
 
 pub mod hooks;
+pub mod oauth;
 pub mod update_package;
 
 use axum::http::StatusCode;

@@ -2,6 +2,7 @@
 //! request.
 
 pub mod actor;
+pub mod oauth;
 pub mod password;
 pub mod request;
 pub mod sealing;

@@ -596,3 +596,6 @@ pub struct NewSynchronization<'a> {
     pub credential_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
+// Code-host identities and OAuth requests in flight (sign-in with GitHub, GitLab, …).
+mod identities;
+pub use identities::{NewOAuthState, NewUserIdentity, OAuthState, UserIdentity};

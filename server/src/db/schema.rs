@@ -457,6 +457,38 @@ diesel::joinable!(synchronizations -> organizations (organization_id));
 diesel::joinable!(token_downloads -> organization_tokens (token_id));
 diesel::joinable!(token_downloads -> packages (package_id));
 
+diesel::table! {
+    user_identities (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        provider -> Text,
+        provider_user_id -> Text,
+        login -> Text,
+        email -> Nullable<Text>,
+        access_token -> Text,
+        refresh_token -> Nullable<Text>,
+        token_expires_at -> Nullable<Timestamp>,
+        scopes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oauth_states (id) {
+        id -> BigInt,
+        state_hash -> Text,
+        provider -> Text,
+        pkce_verifier -> Text,
+        link_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(user_identities -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     synchronizations,
     organization_hook_secrets,
@@ -492,4 +524,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     token_downloads,
     hook_deliveries,
+    user_identities,
+    oauth_states,
 );

@@ -11,7 +11,7 @@ use diesel_async::RunQueryDsl;
 use crate::auth::{Actor, AuthenticatedUser, Credential, password, secret};
 use crate::config::Config;
 use crate::db::rows::{NewSession, Session, User};
-use crate::db::schema::{login_throttle, sessions, users};
+use crate::db::schema::{login_throttle, oauth_states, sessions, users};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::error::{Error, Result};
@@ -74,27 +74,37 @@ pub async fn login(
         return Err(Error::Unauthenticated("wrong username or password".into()));
     }
     let user = user.expect("a password matched, so the user exists");
+    let secret = conn
+        .transaction(async |conn| {
+            let secret = start(conn, policy, user.id).await?;
+            let user_key = &throttle_keys[0].0;
+            db_run!(conn: {
+                diesel::delete(login_throttle::table.filter(login_throttle::key.eq(user_key)))
+                    .execute(conn)
+                    .await?;
+            });
+            Ok(secret)
+        })
+        .await?;
+    Ok(SignedIn { user, secret })
+}
+
+/// Opens a session for a user who proved who they are (a password, a code host) and
+/// returns the secret for the cookie.
+pub async fn start(conn: &mut DbConn, policy: &SessionPolicy, user_id: i64) -> Result<String> {
     let secret = secret::generate("pys");
     let now = db::now();
-    conn.transaction(async |conn| {
-        let session = NewSession {
-            user_id: user.id,
-            token_hash: &secret::hash(&secret),
-            created_at: now,
-            expires_at: now + policy.ttl,
-            last_seen_at: now,
-        };
-        let user_key = &throttle_keys[0].0;
-        db_run!(conn: {
-            diesel::insert_into(sessions::table).values(&session).execute(conn).await?;
-            diesel::delete(login_throttle::table.filter(login_throttle::key.eq(user_key)))
-                .execute(conn)
-                .await?;
-        });
-        Ok(())
-    })
-    .await?;
-    Ok(SignedIn { user, secret })
+    let session = NewSession {
+        user_id,
+        token_hash: &secret::hash(&secret),
+        created_at: now,
+        expires_at: now + policy.ttl,
+        last_seen_at: now,
+    };
+    db_run!(conn: {
+        diesel::insert_into(sessions::table).values(&session).execute(conn).await?;
+    });
+    Ok(secret)
 }
 
 /// `(key, limit)` pairs: the username, and the client address when known.
@@ -249,6 +259,10 @@ pub async fn purge_expired(conn: &mut DbConn, policy: &SessionPolicy) -> Result<
     let stale_throttles_before = now - policy.throttle_window;
     Ok(db_run!(conn: {
         diesel::delete(login_throttle::table.filter(login_throttle::window_started_at.le(stale_throttles_before)))
+            .execute(conn)
+            .await?;
+        // Sign-ins with a code host that were never completed.
+        diesel::delete(oauth_states::table.filter(oauth_states::expires_at.le(now)))
             .execute(conn)
             .await?;
         diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))

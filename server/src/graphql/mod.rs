@@ -7,6 +7,7 @@ mod connection;
 mod credentials;
 mod customers;
 mod errors;
+mod identities;
 mod jobs;
 mod members;
 mod organization_tokens;
@@ -41,6 +42,7 @@ pub struct Query(
     users::UserQuery,
     organizations::OrganizationQuery,
     jobs::JobQuery,
+    identities::IdentityQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -61,6 +63,7 @@ pub struct Mutation(
     vendor_bundles::VendorBundleMutation,
     webhooks::WebhookMutation,
     synchronizations::SynchronizationMutation,
+    identities::IdentityMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -66,6 +66,20 @@ impl UserView {
         Ok(pending.into_iter().map(InvitationView).collect())
     }
 
+    /// Accounts at code hosts this user signs in with. Shown to the user themself and
+    /// to instance administrators.
+    async fn identities(&self, ctx: &Context<'_>) -> Result<Vec<super::identities::IdentityView>> {
+        super::identities::identities_of(ctx, self.0.id).await
+    }
+
+    /// Whether the user has a password (else they sign in with code hosts only).
+    /// Shown to the user themself and to instance administrators.
+    async fn has_password(&self, ctx: &Context<'_>) -> Option<bool> {
+        let actor = actor(ctx);
+        (actor.user_id() == Some(self.0.id) || actor.is_admin())
+            .then_some(self.0.password_hash.is_some())
+    }
+
     /// Personal API tokens, newest first (their secrets are never shown again).
     async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiTokenView>> {
         let mut conn = state(ctx).db.get().await?;

@@ -1,2 +1,3 @@
 mod hooks;
+mod oauth;
 mod update_package;

@@ -126,6 +126,12 @@ const ROWS: &[Row] = &[
         "{ organization(urlName: \"acme\") { name } }",
     ),
     row("job", SEES_LIB, "{ job(id: \"{lib_job}\") { id } }"),
+    // Public: the login page lists the providers before anyone signs in.
+    row(
+        "loginProviders",
+        "O OOOOOO OO OOO O O",
+        "{ loginProviders { name startUrl } }",
+    ),
     // Fields of Organization.
     row("Organization.id", SEES_ORGANIZATION, "ORG id } }"),
     row("Organization.name", SEES_ORGANIZATION, "ORG name } }"),
@@ -318,6 +324,13 @@ const ROWS: &[Row] = &[
         "O NNNNNN NN UUU N U",
         Setup::ApiToken,
         "mutation { removeApiToken(id: \"{id}\") }",
+    ),
+    // Only one's own linked accounts exist for one (none here: linking takes a code
+    // host, see tests/api/oauth.rs); tokens and anonymous have no user.
+    row(
+        "unlinkIdentity",
+        "N NNNNNN NN UUU N U",
+        "mutation { unlinkIdentity(id: \"999999\") }",
     ),
     row(
         "purgeExpiredSessions",

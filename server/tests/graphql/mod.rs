@@ -2,6 +2,7 @@ mod api_tokens;
 mod artifacts;
 mod authorization;
 mod customers;
+mod identities;
 mod jobs;
 mod limits;
 mod organization_tokens;

@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod fake_code_host;
 pub mod git;
 mod graphql_client;
+pub mod oauth;
 pub mod postgres;
 pub mod websocket;
 
@@ -57,6 +59,11 @@ impl TestApp {
     /// `None` (test skipped, with a note) when `TEST_DATABASE_URL` is not set, unless
     /// `PACKYARD_REQUIRE_POSTGRES=1`, as in the test command, where that is a failure.
     pub async fn postgres() -> Option<TestApp> {
+        Self::postgres_with(|_| {}).await
+    }
+
+    /// [`TestApp::postgres`] with the config adjusted first.
+    pub async fn postgres_with(adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
             assert!(
                 std::env::var("PACKYARD_REQUIRE_POSTGRES").as_deref() != Ok("1"),
@@ -65,7 +72,7 @@ impl TestApp {
             eprintln!("TEST_DATABASE_URL is not set: PostgreSQL variant skipped");
             return None;
         };
-        Some(Self::start(Some(postgres::fresh_database(&admin_url).await)).await)
+        Some(Self::start_with(Some(postgres::fresh_database(&admin_url).await), adjust).await)
     }
 
     pub async fn start(database_url: Option<String>) -> TestApp {

@@ -69,6 +69,9 @@ pub struct Config {
     /// in place of AWS's `sns.<region>.amazonaws.com`: for SNS-compatible private
     /// endpoints and tests. Plain `http` is then accepted on loopback addresses only.
     pub sns_host_suffix: Option<String>,
+    /// How often synchronizations with code hosts run by themselves, in minutes; 0 turns
+    /// the schedule off (they then run when created and on `syncOrganization`).
+    pub sync_interval_minutes: u64,
     /// Sign-in with code hosts, one entry per provider (`[oauth.github]`, or
     /// `PACKYARD_OAUTH__GITHUB__CLIENT_ID`…). A provider is offered only when configured.
     pub oauth: BTreeMap<String, OAuthProviderConfig>,
@@ -121,6 +124,7 @@ const FIELDS: &[&str] = &[
     "allow_local_webhooks",
     "job_retry_base_ms",
     "sns_host_suffix",
+    "sync_interval_minutes",
 ];
 
 /// Names of OAuth providers: they appear in URLs and in stored identities.
@@ -154,6 +158,7 @@ impl Default for Config {
             allow_local_webhooks: false,
             job_retry_base_ms: 5000,
             sns_host_suffix: None,
+            sync_interval_minutes: 60,
             oauth: BTreeMap::new(),
         }
     }

@@ -119,6 +119,45 @@ pub async fn run_all(
     Ok(jobs)
 }
 
+/// Queues a run of every synchronization whose last run started at least `interval` ago
+/// (or never ran): the schedule, so that repositories created at the host appear without
+/// anyone pressing "synchronize". Judged by the last job, not the last success, so that
+/// a host that keeps failing is asked once per interval, not on every check.
+pub async fn enqueue_due(
+    db: &Db,
+    jobs_handle: &Jobs,
+    interval: chrono::Duration,
+) -> Result<Vec<Job>> {
+    let due_before = db::now() - interval;
+    let jobs = db
+        .transaction(async |conn| {
+            let all: Vec<Synchronization> = db_run!(conn: {
+                synchronizations::table
+                    .order(synchronizations::id)
+                    .select(Synchronization::as_select())
+                    .load(conn)
+                    .await?
+            });
+            let mut jobs = Vec::new();
+            for synchronization in all {
+                let last_started = match synchronization.last_job_id {
+                    Some(job_id) => queue::find(conn, job_id).await?.map(|job| job.created_at),
+                    None => None,
+                };
+                if last_started.is_some_and(|started| started > due_before) {
+                    continue;
+                }
+                jobs.push(enqueue(conn, &Actor::System, &synchronization).await?);
+            }
+            Ok(jobs)
+        })
+        .await?;
+    for job in &jobs {
+        jobs_handle.enqueued(db, job).await?;
+    }
+    Ok(jobs)
+}
+
 /// Disconnects; the packages it brought stay, as packages added by hand.
 pub async fn remove(db: &Db, actor: &Actor, synchronization_id: i64) -> Result<()> {
     db.transaction(async |conn| {

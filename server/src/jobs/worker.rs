@@ -133,7 +133,14 @@ async fn schedule_maintenance(state: &AppState) -> Result<()> {
         .db
         .transaction(async |conn| queue::enqueue(conn, request).await)
         .await?;
-    state.jobs.enqueued(&state.db, &job).await
+    state.jobs.enqueued(&state.db, &job).await?;
+    let minutes = state.config.sync_interval_minutes;
+    if minutes > 0 {
+        // A little slack, so that a run started one tick ago counts as due on the next.
+        let interval = chrono::Duration::minutes(minutes as i64) - chrono::Duration::minutes(1);
+        crate::domain::synchronizations::enqueue_due(&state.db, &state.jobs, interval).await?;
+    }
+    Ok(())
 }
 
 async fn execute(state: AppState, job: Job) {

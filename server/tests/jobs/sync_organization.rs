@@ -101,9 +101,8 @@ fn router(host: Host) -> Router {
             "/repos/{owner}/{repo}/contents/composer.json",
             get(
                 |State(host): State<Host>,
-                 headers: HeaderMap,
                  Path((_, repo)): Path<(String, String)>| async move {
-                    composer(&host, &headers, &repo)
+                    composer(&host, &repo)
                 },
             ),
         )
@@ -111,11 +110,7 @@ fn router(host: Host) -> Router {
             "/repos/{owner}/{repo}/hooks",
             get(
                 |State(host): State<Host>,
-                 headers: HeaderMap,
                  Path((_, repo)): Path<(String, String)>| async move {
-                    if !host.authorized(&headers) {
-                        return unauthorized();
-                    }
                     let hooks: Vec<Value> = host
                         .hooks_of(&repo)
                         .iter()
@@ -126,12 +121,8 @@ fn router(host: Host) -> Router {
             )
             .post(
                 |State(host): State<Host>,
-                 headers: HeaderMap,
                  Path((_, repo)): Path<(String, String)>,
                  Json(body): Json<Value>| async move {
-                    if !host.authorized(&headers) {
-                        return unauthorized();
-                    }
                     assert_eq!(body["events"], json!(["push"]));
                     assert_eq!(body["config"]["content_type"], "json");
                     host.record_hook(
@@ -148,19 +139,16 @@ fn router(host: Host) -> Router {
         .route(
             "/api/v4/projects/{id}/repository/files/composer.json/raw",
             get(
-                |State(host): State<Host>, headers: HeaderMap, Path(id): Path<usize>| async move {
+                |State(host): State<Host>, Path(id): Path<usize>| async move {
                     let name = host.repos[id - 1].name;
-                    composer(&host, &headers, name)
+                    composer(&host, name)
                 },
             ),
         )
         .route(
             "/api/v4/projects/{id}/hooks",
             get(
-                |State(host): State<Host>, headers: HeaderMap, Path(id): Path<usize>| async move {
-                    if !host.authorized(&headers) {
-                        return unauthorized();
-                    }
+                |State(host): State<Host>, Path(id): Path<usize>| async move {
                     let hooks: Vec<Value> = host
                         .hooks_of(host.repos[id - 1].name)
                         .iter()
@@ -171,12 +159,8 @@ fn router(host: Host) -> Router {
             )
             .post(
                 |State(host): State<Host>,
-                 headers: HeaderMap,
                  Path(id): Path<usize>,
                  Json(body): Json<Value>| async move {
-                    if !host.authorized(&headers) {
-                        return unauthorized();
-                    }
                     assert_eq!(body["push_events"], true);
                     assert_eq!(body["tag_push_events"], true);
                     host.record_hook(
@@ -194,9 +178,8 @@ fn router(host: Host) -> Router {
             "/2.0/repositories/{workspace}/{slug}/src/{branch}/composer.json",
             get(
                 |State(host): State<Host>,
-                 headers: HeaderMap,
                  Path((_, slug, _)): Path<(String, String, String)>| async move {
-                    composer(&host, &headers, &slug)
+                    composer(&host, &slug)
                 },
             ),
         )
@@ -204,11 +187,7 @@ fn router(host: Host) -> Router {
             "/2.0/repositories/{workspace}/{slug}/hooks",
             get(
                 |State(host): State<Host>,
-                 headers: HeaderMap,
                  Path((_, slug)): Path<(String, String)>| async move {
-                    if !host.authorized(&headers) {
-                        return unauthorized();
-                    }
                     let hooks: Vec<Value> = host
                         .hooks_of(&slug)
                         .iter()
@@ -219,12 +198,8 @@ fn router(host: Host) -> Router {
             )
             .post(
                 |State(host): State<Host>,
-                 headers: HeaderMap,
                  Path((_, slug)): Path<(String, String)>,
                  Json(body): Json<Value>| async move {
-                    if !host.authorized(&headers) {
-                        return unauthorized();
-                    }
                     assert_eq!(body["events"], json!(["repo:push"]));
                     host.record_hook(
                         &slug,
@@ -235,13 +210,24 @@ fn router(host: Host) -> Router {
                 },
             ),
         )
+        // Every endpoint wants the credential, as the hosts do.
+        .layer(axum::middleware::from_fn_with_state(host.clone(), require_credential))
         .with_state(host)
 }
 
-fn composer(host: &Host, headers: &HeaderMap, name: &str) -> Response {
-    if !host.authorized(headers) {
-        return unauthorized();
+async fn require_credential(
+    State(host): State<Host>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if host.authorized(request.headers()) {
+        next.run(request).await
+    } else {
+        unauthorized()
     }
+}
+
+fn composer(host: &Host, name: &str) -> Response {
     match host.repo(name) {
         Some(repo) if repo.composer => "{\"name\":\"x/y\"}".into_response(),
         _ => (
@@ -258,9 +244,6 @@ async fn github_repos(
     Path(org): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if !host.authorized(&headers) {
-        return unauthorized();
-    }
     let page: usize = query
         .get("page")
         .and_then(|page| page.parse().ok())
@@ -291,13 +274,9 @@ async fn github_repos(
 
 async fn gitlab_projects(
     State(host): State<Host>,
-    headers: HeaderMap,
     Path(group): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if !host.authorized(&headers) {
-        return unauthorized();
-    }
     assert_eq!(
         query.get("include_subgroups").map(String::as_str),
         Some("true")
@@ -343,9 +322,6 @@ async fn bitbucket_repos(
     Path(workspace): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if !host.authorized(&headers) {
-        return unauthorized();
-    }
     let page: usize = query
         .get("page")
         .and_then(|page| page.parse().ok())
@@ -596,6 +572,23 @@ async fn a_github_organization_becomes_packages_with_hooks(app: TestApp) {
     let (app, owner, credential) =
         setup(app, json!({ "t": "GITHUB_OAUTH", "k": "ghp_test" })).await;
     synchronize_twice(&app, &owner, &fake, "GITHUB", "acme-gh", &base, &credential).await;
+
+    // The schedule: nothing is due within the interval of the last run; once it has
+    // passed, the synchronization runs again by itself.
+    use packyard::domain::synchronizations::enqueue_due;
+    let (db, jobs) = (&app.state.db, &app.state.jobs);
+    let due = enqueue_due(db, jobs, chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert!(due.is_empty());
+    let due = enqueue_due(db, jobs, chrono::Duration::zero())
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    let job = app
+        .wait_for_job(&owner, &json!(due[0].id.to_string()))
+        .await;
+    assert_eq!(job["status"], "SUCCESS", "{job}");
 }
 
 async fn a_gitlab_group_becomes_packages_with_hooks(app: TestApp) {

@@ -1,2 +1,3 @@
+DROP TABLE vendor_bundle_synchronizations;
 ALTER TABLE packages DROP COLUMN synchronization_id;
 DROP TABLE synchronizations;

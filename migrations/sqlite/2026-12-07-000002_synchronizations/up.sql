@@ -23,3 +23,10 @@ CREATE UNIQUE INDEX synchronizations_target
 -- The synchronization a package came from (NULL for packages added by hand).
 ALTER TABLE packages ADD COLUMN synchronization_id BIGINT
     REFERENCES synchronizations (id) ON DELETE SET NULL;
+
+-- Vendor bundles that receive the packages a synchronization finds from now on.
+CREATE TABLE vendor_bundle_synchronizations (
+    vendor_bundle_id BIGINT NOT NULL REFERENCES vendor_bundles (id) ON DELETE CASCADE,
+    synchronization_id BIGINT NOT NULL REFERENCES synchronizations (id) ON DELETE CASCADE,
+    PRIMARY KEY (vendor_bundle_id, synchronization_id)
+);

@@ -454,6 +454,16 @@ diesel::table! {
 
 diesel::joinable!(synchronizations -> organizations (organization_id));
 
+diesel::table! {
+    vendor_bundle_synchronizations (vendor_bundle_id, synchronization_id) {
+        vendor_bundle_id -> BigInt,
+        synchronization_id -> BigInt,
+    }
+}
+
+diesel::joinable!(vendor_bundle_synchronizations -> vendor_bundles (vendor_bundle_id));
+diesel::joinable!(vendor_bundle_synchronizations -> synchronizations (synchronization_id));
+
 diesel::joinable!(token_downloads -> organization_tokens (token_id));
 diesel::joinable!(token_downloads -> packages (package_id));
 
@@ -490,6 +500,7 @@ diesel::table! {
 diesel::joinable!(user_identities -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    vendor_bundle_synchronizations,
     synchronizations,
     organization_hook_secrets,
     sessions,

@@ -7,7 +7,10 @@ use diesel_async::RunQueryDsl;
 
 use crate::auth::Actor;
 use crate::db::rows::{NewVendorBundle, Package, VendorBundle, VendorBundlePackage};
-use crate::db::schema::{packages, vendor_bundle_packages, vendor_bundles};
+use crate::db::schema::{
+    packages, synchronizations, vendor_bundle_packages, vendor_bundle_synchronizations,
+    vendor_bundles,
+};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::domain::access::{self, Access};
@@ -44,16 +47,95 @@ pub struct BundlePackageLimits<'a> {
     pub minimum_accessible_stability: Option<&'a str>,
 }
 
-/// Synchronizations with code hosts come with their own issue; until then there are
-/// none to name, and naming one is an error rather than silently ignored.
-fn validate_synchronizations(ids: &[i64]) -> Result<()> {
-    match ids.first() {
-        None => Ok(()),
-        Some(id) => Err(Error::invalid(
-            "synchronizationIds",
-            format!("no synchronization with id {id} in this organization"),
-        )),
+/// Links the bundle to these synchronizations (of its organization) instead of those it
+/// had: packages they find from now on join the bundle.
+async fn link_synchronizations(
+    conn: &mut DbConn,
+    organization_id: i64,
+    vendor_bundle_id: i64,
+    ids: &[i64],
+) -> Result<()> {
+    for &id in ids {
+        let known: i64 = db_run!(conn: {
+            synchronizations::table
+                .filter(synchronizations::id.eq(id))
+                .filter(synchronizations::organization_id.eq(organization_id))
+                .count()
+                .get_result(conn)
+                .await?
+        });
+        if known == 0 {
+            return Err(Error::invalid(
+                "synchronizationIds",
+                format!("no synchronization with id {id} in this organization"),
+            ));
+        }
     }
+    db_run!(conn: {
+        diesel::delete(
+            vendor_bundle_synchronizations::table
+                .filter(vendor_bundle_synchronizations::vendor_bundle_id.eq(vendor_bundle_id)),
+        )
+        .execute(conn)
+        .await?;
+        for &id in ids {
+            diesel::insert_into(vendor_bundle_synchronizations::table)
+                .values((
+                    vendor_bundle_synchronizations::vendor_bundle_id.eq(vendor_bundle_id),
+                    vendor_bundle_synchronizations::synchronization_id.eq(id),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
+/// The synchronizations whose new packages join the bundle.
+pub async fn synchronization_ids(conn: &mut DbConn, vendor_bundle_id: i64) -> Result<Vec<i64>> {
+    Ok(db_run!(conn: {
+        vendor_bundle_synchronizations::table
+            .filter(vendor_bundle_synchronizations::vendor_bundle_id.eq(vendor_bundle_id))
+            .order(vendor_bundle_synchronizations::synchronization_id)
+            .select(vendor_bundle_synchronizations::synchronization_id)
+            .load(conn)
+            .await?
+    }))
+}
+
+/// A package a synchronization just added joins the bundles linked to it, with the
+/// bundles' own limits.
+pub async fn add_synchronized_package(
+    conn: &mut DbConn,
+    synchronization_id: i64,
+    package_id: i64,
+) -> Result<Vec<i64>> {
+    let bundle_ids: Vec<i64> = db_run!(conn: {
+        vendor_bundle_synchronizations::table
+            .filter(vendor_bundle_synchronizations::synchronization_id.eq(synchronization_id))
+            .select(vendor_bundle_synchronizations::vendor_bundle_id)
+            .load(conn)
+            .await?
+    });
+    for &bundle_id in &bundle_ids {
+        let row = VendorBundlePackage {
+            vendor_bundle_id: bundle_id,
+            package_id,
+            version_constraint: None,
+            minimum_accessible_stability: None,
+            created_at: db::now(),
+        };
+        db_run!(conn: {
+            diesel::insert_into(vendor_bundle_packages::table)
+                .values(&row)
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        });
+        customers::touch_bundle_customers(conn, bundle_id).await?;
+    }
+    Ok(bundle_ids)
 }
 
 async fn bundle_and_access(
@@ -122,7 +204,6 @@ pub async fn create(
         input.minimum_accessible_stability,
     )?;
     let constraint = validate_constraint("versionConstraint", input.version_constraint)?;
-    validate_synchronizations(input.synchronization_ids)?;
     db.transaction(async |conn| {
         let scope = access::resolve(conn, actor, organization, None).await?;
         if scope.is_suborganization() {
@@ -138,13 +219,21 @@ pub async fn create(
             assign_all_packages: input.assign_all_packages,
             created_at: db::now(),
         };
-        Ok(db_run!(conn: {
+        let bundle: VendorBundle = db_run!(conn: {
             diesel::insert_into(vendor_bundles::table)
                 .values(&row)
                 .returning(VendorBundle::as_returning())
                 .get_result(conn)
                 .await?
-        }))
+        });
+        link_synchronizations(
+            conn,
+            scope.organization.id,
+            bundle.id,
+            input.synchronization_ids,
+        )
+        .await?;
+        Ok(bundle)
     })
     .await
 }
@@ -201,9 +290,6 @@ pub async fn edit(
         .version_constraint
         .map(|c| validate_constraint("versionConstraint", c))
         .transpose()?;
-    if let Some(ids) = changes.synchronization_ids {
-        validate_synchronizations(ids)?;
-    }
     let bundle = db
         .transaction(async |conn| {
             let bundle = managed_bundle(conn, actor, vendor_bundle_id).await?;
@@ -228,6 +314,9 @@ pub async fn edit(
                     .get_result(conn)
                     .await?
             });
+            if let Some(ids) = changes.synchronization_ids {
+                link_synchronizations(conn, bundle.organization_id, bundle.id, ids).await?;
+            }
             customers::touch_bundle_customers(conn, bundle.id).await?;
             Ok(bundle)
         })

@@ -33,6 +33,13 @@ impl VendorBundleView {
         self.0.assign_all_packages
     }
 
+    /// Synchronizations whose newly found packages join the bundle.
+    async fn synchronization_ids(&self, ctx: &Context<'_>) -> Result<Vec<ID>> {
+        let mut conn = state(ctx).db.get().await?;
+        let ids = vendor_bundles::synchronization_ids(&mut conn, self.0.id).await?;
+        Ok(ids.into_iter().map(|id| ID(id.to_string())).collect())
+    }
+
     /// The packages listed in the bundle, with their limits.
     async fn packages(&self, ctx: &Context<'_>) -> Result<Vec<VendorBundlePackageView>> {
         let mut conn = state(ctx).db.get().await?;

@@ -21,7 +21,8 @@ use crate::db::{self, DbConn};
 use crate::db_run;
 use crate::domain::packages::SourcePolicy;
 use crate::domain::{
-    credentials, hook_secrets, hooks, packages as package_domain, synchronizations as domain,
+    credentials, customers, hook_secrets, hooks, packages as package_domain,
+    synchronizations as domain, vendor_bundles,
 };
 use crate::vcs;
 
@@ -173,17 +174,27 @@ async fn synchronize_repository(
                 synchronization.credential_id,
             )
             .await?;
-            let mut conn = state.db.get().await?;
-            db_run!(conn: {
-                diesel::update(
-                    packages::table
-                        .filter(packages::organization_id.eq(organization.id))
-                        .filter(packages::repository_key.eq(&key)),
-                )
-                .set(packages::synchronization_id.eq(synchronization.id))
-                .execute(conn)
+            let joined = state
+                .db
+                .transaction(async |conn| {
+                    let package_id: i64 = db_run!(conn: {
+                        diesel::update(
+                            packages::table
+                                .filter(packages::organization_id.eq(organization.id))
+                                .filter(packages::repository_key.eq(&key)),
+                        )
+                        .set(packages::synchronization_id.eq(synchronization.id))
+                        .returning(packages::id)
+                        .get_result(conn)
+                        .await?
+                    });
+                    vendor_bundles::add_synchronized_package(conn, synchronization.id, package_id)
+                        .await
+                })
                 .await?;
-            });
+            if !joined.is_empty() {
+                customers::changed(&state.db, &state.jobs, organization.id).await?;
+            }
             true
         }
     };

@@ -22,6 +22,7 @@ both_backends!(
     a_gitlab_group_becomes_packages_with_hooks,
     a_bitbucket_workspace_becomes_packages_with_hooks,
     a_refused_credential_fails_the_run_with_the_hosts_message,
+    a_bundle_linked_to_a_synchronization_receives_its_new_packages,
 );
 
 /// A repository at the fake host: its name, its clone URL (a local repository), whether it
@@ -589,6 +590,52 @@ async fn a_github_organization_becomes_packages_with_hooks(app: TestApp) {
         .wait_for_job(&owner, &json!(due[0].id.to_string()))
         .await;
     assert_eq!(job["status"], "SUCCESS", "{job}");
+}
+
+/// A vendor bundle linked to a synchronization receives the packages it adds.
+async fn a_bundle_linked_to_a_synchronization_receives_its_new_packages(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _fake) = fake_host(dir.path(), "Bearer ghp_test").await;
+    let (mut app, owner, credential) =
+        setup(app, json!({ "t": "GITHUB_OAUTH", "k": "ghp_test" })).await;
+    // The bundle must exist before the first run: the worker waits until it does.
+    app.stop_worker().await;
+    let created = owner
+        .graphql(
+            CREATE,
+            json!({ "h": "GITHUB", "n": "acme-gh", "c": credential, "a": base }),
+        )
+        .await;
+    let created = &created.data()["createSynchronization"];
+    let bundle = owner
+        .graphql(
+            "mutation($s: [ID!]!) { createVendorBundle(organization: \"acme\", name: \"Synced\", synchronizationIds: $s) { id synchronizationIds } }",
+            json!({ "s": [created["synchronization"]["id"]] }),
+        )
+        .await;
+    let bundle = &bundle.data()["createVendorBundle"];
+    assert_eq!(
+        bundle["synchronizationIds"],
+        json!([created["synchronization"]["id"]])
+    );
+    app.start_worker();
+    let job = app.wait_for_job(&owner, &created["job"]["id"]).await;
+    assert_eq!(job["status"], "SUCCESS", "{job}");
+    wait_for_idle(&app, &owner).await;
+    let listed = owner
+        .graphql(
+            "query($b: ID!) { organization(urlName: \"acme\") { vendorBundle(id: $b) { packages { package { name } } } } }",
+            json!({ "b": bundle["id"] }),
+        )
+        .await;
+    let mut names: Vec<&str> = listed.data()["organization"]["vendorBundle"]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["package"]["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["acme/lib", "acme/util"]);
 }
 
 async fn a_gitlab_group_becomes_packages_with_hooks(app: TestApp) {

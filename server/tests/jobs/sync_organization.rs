@@ -89,6 +89,8 @@ struct Host {
     /// Hooks created, per repository name: (url, secret).
     hooks: Arc<Mutex<HashMap<String, Hooks>>>,
     expected_auth: Arc<String>,
+    /// Refresh-token grants answered by the sign-in's token endpoint.
+    refreshes: Arc<Mutex<Vec<String>>>,
 }
 
 impl Host {
@@ -410,6 +412,8 @@ fn router(host: Host) -> Router {
         )
         // Every endpoint wants the credential, as the hosts do.
         .layer(axum::middleware::from_fn_with_state(host.clone(), require_credential))
+        // Except the sign-in's token endpoint, which takes the client's in the body.
+        .route("/login/oauth/access_token", axum::routing::post(refresh_token))
         .with_state(host)
 }
 
@@ -557,6 +561,33 @@ async fn bitbucket_repos(
         .into();
     }
     Json(body).into_response()
+}
+
+/// GitHub App user tokens expire and come with a refresh token: the stale one the test
+/// linked is traded for the token the API accepts.
+async fn refresh_token(
+    State(host): State<Host>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    assert_eq!(form["grant_type"], "refresh_token");
+    assert_eq!(form["client_secret"], "secret");
+    host.refreshes
+        .lock()
+        .unwrap()
+        .push(form["refresh_token"].clone());
+    if form["refresh_token"] != "ghr_first" {
+        return Json(json!({ "error": "bad_refresh_token", "error_description": "The refresh token passed is incorrect or expired." })).into_response();
+    }
+    let token = host.expected_auth.trim_start_matches("Bearer ");
+    Json(json!({
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": 28800,
+        "refresh_token": "ghr_second",
+        "refresh_token_expires_in": 15_811_200,
+        "scope": ""
+    }))
+    .into_response()
 }
 
 async fn github_teams(headers: HeaderMap, Path(org): Path<String>) -> Response {
@@ -766,6 +797,7 @@ async fn fake_host(dir: &std::path::Path, expected_auth: &str) -> (String, Host)
         repos: Arc::new(repos),
         people: Arc::new(Mutex::new(people())),
         hooks: Arc::default(),
+        refreshes: Arc::default(),
         expected_auth: Arc::new(expected_auth.to_owned()),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -1087,11 +1119,15 @@ async fn push_through_installed_hook(fake: &Host) {
 
 /// Until no job of the organization waits or runs.
 async fn wait_for_idle(app: &TestApp, owner: &Client) {
+    wait_for_idle_in(app, owner, "acme").await;
+}
+
+async fn wait_for_idle_in(app: &TestApp, owner: &Client, organization: &str) {
     for _ in 0..300 {
         let jobs = owner
             .graphql(
-                "{ organization(urlName: \"acme\") { jobs(first: 100) { nodes { id status } } } }",
-                json!({}),
+                "query($o: String!) { organization(urlName: $o) { jobs(first: 100) { nodes { id status } } } }",
+                json!({ "o": organization }),
             )
             .await;
         let busy = jobs.data()["organization"]["jobs"]["nodes"]
@@ -1528,8 +1564,8 @@ async fn synchronized_packages_are_exempt_from_access_to_all_packages(app: TestA
 }
 
 /// Created with "use my GitHub sign-in": the owner's linked account calls the API (its
-/// token, not a stored one), as a `CODE_HOST_SIGN_IN` credential; once the account is
-/// unlinked, runs fail saying so.
+/// token, not a stored one, refreshed first since it expired), as a `CODE_HOST_SIGN_IN`
+/// credential; once the account is unlinked, runs fail saying so.
 async fn a_synchronization_through_a_sign_in_uses_the_linked_account(app: TestApp) {
     let dir = tempfile::tempdir().unwrap();
     let (base, fake) = fake_host(dir.path(), "Bearer gho_owner").await;
@@ -1544,7 +1580,26 @@ async fn a_synchronization_through_a_sign_in_uses_the_linked_account(app: TestAp
         Some(sign_in),
     )
     .await;
-    let founder = linked_user(&app, "founder", "github", "100", "gho_owner").await;
+    let founder = linked_user(&app, "founder", "github", "100", "gho_stale").await;
+    {
+        // The linked token expired two hours ago; the refresh token is still good.
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use packyard::db::schema::user_identities;
+        let mut conn = app.state.db.get().await.unwrap();
+        let expired = packyard::db::now() - chrono::Duration::hours(2);
+        let refresh = app.state.sealer.seal(b"ghr_first");
+        packyard::db_run!(conn: {
+            diesel::update(user_identities::table.filter(user_identities::login.eq("founder")))
+                .set((
+                    user_identities::token_expires_at.eq(Some(expired)),
+                    user_identities::refresh_token.eq(Some(refresh.as_str())),
+                ))
+                .execute(conn)
+                .await
+                .unwrap();
+        });
+    }
     founder
         .graphql(
             "mutation { createOrganization(name: \"Acme\", urlName: \"acme2\") { id } }",
@@ -1561,6 +1616,9 @@ async fn a_synchronization_through_a_sign_in_uses_the_linked_account(app: TestAp
     let job = app.wait_for_job(&founder, &created["job"]["id"]).await;
     assert_eq!(job["status"], "SUCCESS", "{job}");
     assert_eq!(fake.hooks_of("lib").len(), 1);
+    // Refreshed once; the package reads and later runs use the new token.
+    wait_for_idle_in(&app, &founder, "acme2").await;
+    assert_eq!(*fake.refreshes.lock().unwrap(), ["ghr_first"]);
     let credentials = founder
         .graphql(
             "{ organization(urlName: \"acme2\") { credentials { id type description } } }",

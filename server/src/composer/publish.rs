@@ -11,6 +11,7 @@ use crate::db::rows::{ComposerDocument, Organization, PackageVersion};
 use crate::db::schema::{composer_documents, packages};
 use crate::db::{self, DbConn};
 use crate::db_run;
+use crate::domain::access::PackageScope;
 use crate::error::{Error, Result};
 
 pub const ROOT_PATH: &str = "packages.json";
@@ -110,51 +111,42 @@ pub async fn remove_package(
     publish_root(conn, urls, organization).await
 }
 
-/// Names of the packages of `organization_id` granted to these teams.
-pub async fn names_granted_to(
+/// The names of the packages this scope sees (all, those granted to the teams, or, for
+/// access to all packages, all but the synchronized ones plus those granted), by name:
+/// SQL gives no order otherwise, and a document's bytes must not change without a reason.
+pub async fn names_in_scope(
     conn: &mut DbConn,
     organization_id: i64,
-    team_ids: &[i64],
+    scope: &PackageScope,
 ) -> Result<Vec<String>> {
     use crate::db::schema::team_packages;
     let names: Vec<Option<String>> = db_run!(conn: {
-        packages::table
+        let mut query = packages::table
             .filter(packages::organization_id.eq(organization_id))
             .filter(packages::name.is_not_null())
-            .filter(
-                packages::id.eq_any(
-                    team_packages::table
-                        .filter(team_packages::team_id.eq_any(team_ids))
-                        .select(team_packages::package_id),
-                ),
-            )
-            .order(packages::name.asc())
-            .select(packages::name)
-            .load(conn)
-            .await?
-    });
-    Ok(names.into_iter().flatten().collect())
-}
-
-/// Names a team with access to all packages sees: those not brought by a synchronization,
-/// and the synchronized ones granted to these teams.
-pub async fn names_unsynchronized_or_granted_to(
-    conn: &mut DbConn,
-    organization_id: i64,
-    team_ids: &[i64],
-) -> Result<Vec<String>> {
-    use crate::db::schema::team_packages;
-    let names: Vec<Option<String>> = db_run!(conn: {
-        packages::table
-            .filter(packages::organization_id.eq(organization_id))
-            .filter(packages::name.is_not_null())
-            .filter(
-                packages::synchronization_id.is_null().or(packages::id.eq_any(
-                    team_packages::table
-                        .filter(team_packages::team_id.eq_any(team_ids))
-                        .select(team_packages::package_id),
-                )),
-            )
+            .into_boxed();
+        match scope {
+            PackageScope::All => {}
+            PackageScope::Teams(team_ids) => {
+                query = query.filter(
+                    packages::id.eq_any(
+                        team_packages::table
+                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                            .select(team_packages::package_id),
+                    ),
+                );
+            }
+            PackageScope::AllButSynchronized(team_ids) => {
+                query = query.filter(
+                    packages::synchronization_id.is_null().or(packages::id.eq_any(
+                        team_packages::table
+                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                            .select(team_packages::package_id),
+                    )),
+                );
+            }
+        }
+        query
             .order(packages::name.asc())
             .select(packages::name)
             .load(conn)
@@ -184,24 +176,9 @@ pub async fn publish_root(
     urls: &RepositoryUrls,
     organization: &Organization,
 ) -> Result<()> {
-    let names = package_names(conn, organization.id).await?;
+    let names = names_in_scope(conn, organization.id, &PackageScope::All).await?;
     let body = render_root(urls, organization, names);
     store(conn, organization.id, ROOT_PATH, body).await
-}
-
-/// Every named package of the organization, by name (SQL gives no order otherwise, and
-/// a document's bytes must not change without a reason).
-pub async fn package_names(conn: &mut DbConn, organization_id: i64) -> Result<Vec<String>> {
-    let names: Vec<Option<String>> = db_run!(conn: {
-        packages::table
-            .filter(packages::organization_id.eq(organization_id))
-            .filter(packages::name.is_not_null())
-            .order(packages::name.asc())
-            .select(packages::name)
-            .load(conn)
-            .await?
-    });
-    Ok(names.into_iter().flatten().collect())
 }
 
 /// Upserts a document. An unchanged body keeps its `updated_at`, so clients revalidating

@@ -141,20 +141,7 @@ impl Reader {
             PackageScope::Teams(team_ids) => access::scope_of_teams(&mut conn, team_ids).await?,
             other => other.clone(),
         };
-        let names = match &resolved {
-            PackageScope::All => publish::package_names(&mut conn, self.organization.id).await?,
-            PackageScope::Teams(team_ids) => {
-                publish::names_granted_to(&mut conn, self.organization.id, team_ids).await?
-            }
-            PackageScope::AllButSynchronized(team_ids) => {
-                publish::names_unsynchronized_or_granted_to(
-                    &mut conn,
-                    self.organization.id,
-                    team_ids,
-                )
-                .await?
-            }
-        };
+        let names = publish::names_in_scope(&mut conn, self.organization.id, &resolved).await?;
         let urls = publish::RepositoryUrls::new(&state.config);
         let body = publish::render_root(&urls, &self.organization, names.clone());
         let etag = format!("\"{}\"", hex::encode(Sha256::digest(body.as_bytes())));

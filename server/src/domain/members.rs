@@ -105,30 +105,9 @@ pub async fn remove(
                 scope.require_owner()?;
             }
             let root_id = scope.root.id;
-            let removed = db_run!(conn: {
-                diesel::delete(
-                    memberships::table
-                        .filter(memberships::organization_id.eq(root_id))
-                        .filter(memberships::user_id.eq(user_id)),
-                )
-                .execute(conn)
-                .await?
-            });
-            if removed == 0 {
+            if !leave(conn, root_id, user_id).await? {
                 return Err(Error::NotFound("member"));
             }
-            let their_teams = teams::table
-                .filter(teams::organization_id.eq(root_id))
-                .select(teams::id);
-            db_run!(conn: {
-                diesel::delete(
-                    team_members::table
-                        .filter(team_members::user_id.eq(user_id))
-                        .filter(team_members::team_id.eq_any(their_teams)),
-                )
-                .execute(conn)
-                .await?;
-            });
             let owners_team: i64 = db_run!(conn: {
                 teams::table
                     .filter(teams::organization_id.eq(root_id))
@@ -144,6 +123,33 @@ pub async fn remove(
     jobs_handle
         .invalidate(db, Invalidation::Documents { organization_id })
         .await
+}
+
+/// Takes the user out of the organization and its teams; whether they were a member.
+/// Callers check who may do it and that an owner remains.
+pub async fn leave(conn: &mut DbConn, root_id: i64, user_id: i64) -> Result<bool> {
+    let removed = db_run!(conn: {
+        diesel::delete(
+            memberships::table
+                .filter(memberships::organization_id.eq(root_id))
+                .filter(memberships::user_id.eq(user_id)),
+        )
+        .execute(conn)
+        .await?
+    });
+    let their_teams = teams::table
+        .filter(teams::organization_id.eq(root_id))
+        .select(teams::id);
+    db_run!(conn: {
+        diesel::delete(
+            team_members::table
+                .filter(team_members::user_id.eq(user_id))
+                .filter(team_members::team_id.eq_any(their_teams)),
+        )
+        .execute(conn)
+        .await?;
+    });
+    Ok(removed > 0)
 }
 
 /// Whom an invitation is for.

@@ -14,7 +14,7 @@ use crate::db::rows::{NewTeam, Synchronization, Team};
 use crate::db::schema::{memberships, organizations, packages, team_members, team_packages, teams};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
-use crate::domain::{hooks, identities, teams as team_rules};
+use crate::domain::{hooks, identities, members, teams as team_rules};
 use crate::error::Result;
 use crate::jobs::Jobs;
 
@@ -187,7 +187,8 @@ async fn apply_in(
         if in_host_teams.contains(&user_id) || owners.contains(&user_id) {
             continue;
         }
-        leave_organization(conn, root_id, user_id).await?;
+        // Without an acting owner: the host decided.
+        members::leave(conn, root_id, user_id).await?;
         applied.members_left += 1;
     }
     Ok(applied)
@@ -368,30 +369,6 @@ async fn set_packages(
                 .execute(conn)
                 .await?;
         }
-    });
-    Ok(())
-}
-
-/// As `members::remove`, without an acting owner: the host decided.
-async fn leave_organization(conn: &mut DbConn, root_id: i64, user_id: i64) -> Result<()> {
-    let their_teams = teams::table
-        .filter(teams::organization_id.eq(root_id))
-        .select(teams::id);
-    db_run!(conn: {
-        diesel::delete(
-            team_members::table
-                .filter(team_members::user_id.eq(user_id))
-                .filter(team_members::team_id.eq_any(their_teams)),
-        )
-        .execute(conn)
-        .await?;
-        diesel::delete(
-            memberships::table
-                .filter(memberships::organization_id.eq(root_id))
-                .filter(memberships::user_id.eq(user_id)),
-        )
-        .execute(conn)
-        .await?;
     });
     Ok(())
 }

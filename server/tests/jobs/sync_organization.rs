@@ -1279,48 +1279,83 @@ async fn a_refused_credential_fails_the_run_with_the_hosts_message(app: TestApp)
     assert_eq!(twice.error_code(), "CONFLICT");
 }
 
-async fn github_teams_and_members_follow_the_host(app: TestApp) {
+/// How one host's teams test reaches the fake and what it synchronizes.
+struct TeamsCase<'a> {
+    /// The sign-in provider's kind, also its name.
+    kind: &'a str,
+    code_host: &'a str,
+    /// The organization, group, workspace or project.
+    name: &'a str,
+    /// The API below the fake's base URL.
+    api_path: &'a str,
+    /// What the fake wants in `Authorization`, and the credential that sends it.
+    auth: &'a str,
+    credential: Value,
+    /// Alice's and bob's accounts at the host.
+    accounts: [&'a str; 2],
+}
+
+/// Alice and bob have signed in with the host; the synchronization runs twice; its teams
+/// are `expected`; then bob leaves the host. Returns the owner and the credential.
+async fn teams_follow_the_host(
+    app: TestApp,
+    case: TeamsCase<'_>,
+    expected: &[TeamSummary],
+) -> (TestApp, Client, String) {
     let dir = tempfile::tempdir().unwrap();
-    let (base, fake) = fake_host(dir.path(), "Bearer ghp_test").await;
+    let (base, fake) = fake_host(dir.path(), case.auth).await;
+    let api = format!("{base}{}", case.api_path);
     let sign_in = SignIn {
-        kind: "github",
+        kind: case.kind,
         base_url: &base,
-        api_url: &base,
+        api_url: &api,
     };
-    let (app, owner, credential) = setup_with(
-        app,
-        json!({ "t": "GITHUB_OAUTH", "k": "ghp_test" }),
-        Some(sign_in),
+    let (app, owner, credential) = setup_with(app, case.credential, Some(sign_in)).await;
+    let alice = linked_user(&app, "alice", case.kind, case.accounts[0], "alice-token").await;
+    let bob = linked_user(&app, "bob", case.kind, case.accounts[1], "bob-token").await;
+    synchronize_twice(
+        &app,
+        &owner,
+        &fake,
+        case.code_host,
+        case.name,
+        &api,
+        &credential,
     )
     .await;
-    let alice = linked_user(&app, "alice", "github", "101", "gho_alice").await;
-    let bob = linked_user(&app, "bob", "github", "102", "gho_bob").await;
-    synchronize_twice(&app, &owner, &fake, "GITHUB", "acme-gh", &base, &credential).await;
-
-    // The team `push`es to both and `maintain`s lib: every member gets both tiers.
-    assert_eq!(
-        synchronized_teams(&owner).await,
-        [
-            team(
-                "Developers",
-                false,
-                &["alice", "bob"],
-                &["acme/lib", "acme/util"]
-            ),
-            team(
-                "Developers (maintain)",
-                true,
-                &["alice", "bob"],
-                &["acme/lib"]
-            ),
-        ]
-    );
+    assert_eq!(synchronized_teams(&owner).await, expected);
     let log = last_log(&owner).await;
     assert!(
         log.contains("not signed in to Packyard yet: carol"),
         "{log}"
     );
     bob_leaves(&app, &owner, &fake, &alice, &bob).await;
+    (app, owner, credential)
+}
+
+const BOTH: [&str; 2] = ["acme/lib", "acme/util"];
+
+async fn github_teams_and_members_follow_the_host(app: TestApp) {
+    let case = TeamsCase {
+        kind: "github",
+        code_host: "GITHUB",
+        name: "acme-gh",
+        api_path: "",
+        auth: "Bearer ghp_test",
+        credential: json!({ "t": "GITHUB_OAUTH", "k": "ghp_test" }),
+        accounts: ["101", "102"],
+    };
+    // The team `push`es to both and `maintain`s lib: every member gets both tiers.
+    let expected = [
+        team("Developers", false, &["alice", "bob"], &BOTH),
+        team(
+            "Developers (maintain)",
+            true,
+            &["alice", "bob"],
+            &["acme/lib"],
+        ),
+    ];
+    let (_app, owner, _) = teams_follow_the_host(app, case, &expected).await;
 
     // The host decides who is in a synchronized team.
     let teams = owner
@@ -1345,108 +1380,63 @@ async fn github_teams_and_members_follow_the_host(app: TestApp) {
     assert_eq!(refused.error_code(), "BAD_USER_INPUT");
 }
 
+/// Developers read, Maintainers and Owners maintain; the subgroup has its own teams.
 async fn gitlab_groups_become_teams_by_access_level(app: TestApp) {
-    let dir = tempfile::tempdir().unwrap();
-    let (base, fake) = fake_host(dir.path(), "Bearer glpat-test").await;
-    let api = format!("{base}/api/v4");
-    let sign_in = SignIn {
+    let case = TeamsCase {
         kind: "gitlab",
-        base_url: &base,
-        api_url: &api,
+        code_host: "GITLAB",
+        name: "acme/php",
+        api_path: "/api/v4",
+        auth: "Bearer glpat-test",
+        credential: json!({ "t": "GITLAB_TOKEN", "k": "glpat-test" }),
+        accounts: ["101", "102"],
     };
-    let (app, owner, credential) = setup_with(
-        app,
-        json!({ "t": "GITLAB_TOKEN", "k": "glpat-test" }),
-        Some(sign_in),
-    )
-    .await;
-    let alice = linked_user(&app, "alice", "gitlab", "101", "glo_alice").await;
-    let bob = linked_user(&app, "bob", "gitlab", "102", "glo_bob").await;
-    synchronize_twice(&app, &owner, &fake, "GITLAB", "acme/php", &api, &credential).await;
-
-    // Developers read, Maintainers and Owners maintain; the subgroup has its own teams.
-    let both = ["acme/lib", "acme/util"];
-    assert_eq!(
-        synchronized_teams(&owner).await,
-        [
-            team("acme/php", false, &["alice", "bob"], &both),
-            team("acme/php (maintain)", true, &["alice"], &both),
-            team("acme/php/tools", false, &["alice"], &[]),
-            team("acme/php/tools (maintain)", true, &["alice"], &[]),
-        ]
-    );
-    bob_leaves(&app, &owner, &fake, &alice, &bob).await;
+    let expected = [
+        team("acme/php", false, &["alice", "bob"], &BOTH),
+        team("acme/php (maintain)", true, &["alice"], &BOTH),
+        team("acme/php/tools", false, &["alice"], &[]),
+        team("acme/php/tools (maintain)", true, &["alice"], &[]),
+    ];
+    teams_follow_the_host(app, case, &expected).await;
 }
 
+/// Bitbucket Cloud accounts are known by uuid.
 async fn a_bitbucket_workspace_and_its_owners_become_teams(app: TestApp) {
-    let dir = tempfile::tempdir().unwrap();
-    let (base, fake) = fake_host(dir.path(), "Basic Y2k6YXBwLXBhc3M=").await;
-    let api = format!("{base}/2.0");
-    let sign_in = SignIn {
+    let case = TeamsCase {
         kind: "bitbucket",
-        base_url: &base,
-        api_url: &api,
+        code_host: "BITBUCKET",
+        name: "acme",
+        api_path: "/2.0",
+        // Bitbucket app passwords go as HTTP Basic: base64("ci:app-pass").
+        auth: "Basic Y2k6YXBwLXBhc3M=",
+        credential: json!({ "t": "BITBUCKET_APP_PW", "u": "ci", "p": "app-pass" }),
+        accounts: ["{a1}", "{b2}"],
     };
-    let (app, owner, credential) = setup_with(
-        app,
-        json!({ "t": "BITBUCKET_APP_PW", "u": "ci", "p": "app-pass" }),
-        Some(sign_in),
-    )
-    .await;
-    // Bitbucket Cloud accounts are known by uuid.
-    let alice = linked_user(&app, "alice", "bitbucket", "{a1}", "bbo_alice").await;
-    let bob = linked_user(&app, "bob", "bitbucket", "{b2}", "bbo_bob").await;
-    synchronize_twice(&app, &owner, &fake, "BITBUCKET", "acme", &api, &credential).await;
-    let both = ["acme/lib", "acme/util"];
-    assert_eq!(
-        synchronized_teams(&owner).await,
-        [
-            team("acme", false, &["alice", "bob"], &both),
-            team("acme (maintain)", true, &["alice"], &both),
-        ]
-    );
-    bob_leaves(&app, &owner, &fake, &alice, &bob).await;
+    let expected = [
+        team("acme", false, &["alice", "bob"], &BOTH),
+        team("acme (maintain)", true, &["alice"], &BOTH),
+    ];
+    teams_follow_the_host(app, case, &expected).await;
 }
 
+/// Users given the project directly, its admins, and a group (whose only member never
+/// signed in).
 async fn a_bitbucket_data_center_project_becomes_packages_hooks_and_teams(app: TestApp) {
-    let dir = tempfile::tempdir().unwrap();
-    let (base, fake) = fake_host(dir.path(), "Bearer dc-token").await;
-    let api = format!("{base}/rest/api/latest");
-    let sign_in = SignIn {
+    let case = TeamsCase {
         kind: "bitbucket_datacenter",
-        base_url: &base,
-        api_url: &api,
+        code_host: "BITBUCKET_DATACENTER",
+        name: "ACME",
+        api_path: "/rest/api/latest",
+        auth: "Bearer dc-token",
+        credential: json!({ "t": "GITLAB_TOKEN", "k": "dc-token" }),
+        accounts: ["101", "102"],
     };
-    let (app, owner, credential) = setup_with(
-        app,
-        json!({ "t": "GITLAB_TOKEN", "k": "dc-token" }),
-        Some(sign_in),
-    )
-    .await;
-    let alice = linked_user(&app, "alice", "bitbucket_datacenter", "101", "dco_alice").await;
-    let bob = linked_user(&app, "bob", "bitbucket_datacenter", "102", "dco_bob").await;
-    synchronize_twice(
-        &app,
-        &owner,
-        &fake,
-        "BITBUCKET_DATACENTER",
-        "ACME",
-        &api,
-        &credential,
-    )
-    .await;
-    // Users given the project directly, its admins, and a group (whose only member never
-    // signed in).
-    let both = ["acme/lib", "acme/util"];
-    assert_eq!(
-        synchronized_teams(&owner).await,
-        [
-            team("ACME", false, &["alice", "bob"], &both),
-            team("ACME (maintain)", true, &["alice"], &both),
-            team("php-devs", false, &[], &both),
-        ]
-    );
-    bob_leaves(&app, &owner, &fake, &alice, &bob).await;
+    let expected = [
+        team("ACME", false, &["alice", "bob"], &BOTH),
+        team("ACME (maintain)", true, &["alice"], &BOTH),
+        team("php-devs", false, &[], &BOTH),
+    ];
+    let (_app, owner, credential) = teams_follow_the_host(app, case, &expected).await;
 
     // Data Center has no hosted edition: the API URL is required.
     let missing = owner

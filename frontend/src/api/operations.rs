@@ -213,6 +213,29 @@ impl CredentialType {
     }
 }
 
+/// `CodeHost`: where a synchronized organization, group or workspace lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CodeHost {
+    Github,
+    Gitlab,
+    Bitbucket,
+    /// Received only; never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+impl CodeHost {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Github => "GitHub",
+            Self::Gitlab => "GitLab",
+            Self::Bitbucket => "Bitbucket",
+            Self::Unknown => "Other",
+        }
+    }
+}
+
 /// `SuborganizationPermission`: what a team of the parent may do in a suborganization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -846,4 +869,37 @@ operations! {
 operations! {
     PackageHook = "src/api/queries/package_hook.graphql";
     PackageHookSecret = "src/api/queries/package_hook_secret.graphql";
+}
+
+// Synchronizations with code hosts.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_synchronizations.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "CodeHost")
+)]
+pub struct OrganizationSynchronizations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/synchronization_form_options.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("CredentialType")
+)]
+pub struct SynchronizationFormOptions;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_synchronization.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("CodeHost")
+)]
+pub struct CreateSynchronization;
+
+operations! {
+    SyncOrganization = "src/api/queries/sync_organization.graphql";
+    RemoveSynchronization = "src/api/queries/remove_synchronization.graphql";
 }

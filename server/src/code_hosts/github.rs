@@ -1,42 +1,86 @@
 //! GitHub and GitHub Enterprise Server (REST v3): `GET /orgs/{org}/repos`, the contents
-//! API for `composer.json`, repository hooks.
+//! API for `composer.json`, repository hooks, the organization's teams.
 
 use serde_json::{Value, json};
 
-use super::{Api, ApiError, HookInstall, MAX_PAGES, RemoteRepository, next_link, shape, text};
+use super::{Api, ApiError, HookInstall, RemoteMember, RemoteRepository, RemoteTeam, shape, text};
 
 pub(super) async fn repositories(
     api: &Api<'_>,
     organization: &str,
 ) -> Result<Vec<RemoteRepository>, ApiError> {
-    let mut url = Some(api.url(&format!("/orgs/{organization}/repos?type=all&per_page=100")));
+    let url = api.url(&format!("/orgs/{organization}/repos?type=all&per_page=100"));
     let mut found = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let Some(page_url) = url.take() else { break };
-        let (body, headers) = api.get_json(&page_url).await?;
-        let items = body
-            .as_array()
-            .ok_or_else(|| shape(&page_url, "expected a list of repositories"))?;
-        for item in items {
-            if item.get("archived").and_then(Value::as_bool) == Some(true) {
-                continue;
-            }
-            let (Some(full_name), Some(clone_url)) =
-                (text(item, "/full_name"), text(item, "/clone_url"))
-            else {
-                return Err(shape(
-                    &page_url,
-                    "a repository without full_name or clone_url",
-                ));
+    for item in api.list_linked(url.clone(), "repositories").await? {
+        if item.get("archived").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let (Some(full_name), Some(clone_url)) =
+            (text(&item, "/full_name"), text(&item, "/clone_url"))
+        else {
+            return Err(shape(&url, "a repository without full_name or clone_url"));
+        };
+        found.push(RemoteRepository {
+            api_id: full_name.clone(),
+            full_name,
+            clone_url,
+            default_branch: text(&item, "/default_branch"),
+        });
+    }
+    Ok(found)
+}
+
+/// Each team with its members and repositories; a team's `maintain` or `admin` on a
+/// repository makes its "(maintain)" twin (the permission applies to every member).
+pub(super) async fn teams(api: &Api<'_>, organization: &str) -> Result<Vec<RemoteTeam>, ApiError> {
+    let url = api.url(&format!("/orgs/{organization}/teams?per_page=100"));
+    let mut found = Vec::new();
+    for team in api.list_linked(url.clone(), "teams").await? {
+        let (Some(id), Some(slug)) = (
+            team.get("id").and_then(Value::as_i64),
+            text(&team, "/slug"),
+        ) else {
+            return Err(shape(&url, "a team without id or slug"));
+        };
+        let name = text(&team, "/name").unwrap_or_else(|| slug.clone());
+        let members_url = api.url(&format!(
+            "/orgs/{organization}/teams/{slug}/members?per_page=100"
+        ));
+        let mut members = Vec::new();
+        for member in api.list_linked(members_url.clone(), "members").await? {
+            let (Some(id), Some(login)) = (
+                member.get("id").and_then(Value::as_i64),
+                text(&member, "/login"),
+            ) else {
+                return Err(shape(&members_url, "a member without id or login"));
             };
-            found.push(RemoteRepository {
-                api_id: full_name.clone(),
-                full_name,
-                clone_url,
-                default_branch: text(item, "/default_branch"),
+            members.push(RemoteMember {
+                id: id.to_string(),
+                login,
             });
         }
-        url = next_link(&headers);
+        let repos_url = api.url(&format!(
+            "/orgs/{organization}/teams/{slug}/repos?per_page=100"
+        ));
+        let mut repositories = Vec::new();
+        for repository in api.list_linked(repos_url.clone(), "repositories").await? {
+            let Some(clone_url) = text(&repository, "/clone_url") else {
+                return Err(shape(&repos_url, "a repository without clone_url"));
+            };
+            let may = |permission: &str| {
+                repository
+                    .pointer(&format!("/permissions/{permission}"))
+                    .and_then(Value::as_bool)
+                    == Some(true)
+            };
+            repositories.push((clone_url, may("admin") || may("maintain")));
+        }
+        found.extend(RemoteTeam::with_maintainers(
+            format!("team:{id}"),
+            name,
+            members,
+            repositories,
+        ));
     }
     Ok(found)
 }

@@ -1,12 +1,23 @@
 //! The code hosts' REST APIs, as far as synchronization needs them: the repositories of
-//! a GitHub organization, a GitLab group or a Bitbucket workspace (all pages), whether
-//! a repository has a `composer.json` on its default branch, and installing Packyard's
-//! hook on it. Paths and JSON shapes follow `../shared/spec/code-hosts.md` § B.
+//! a GitHub organization, a GitLab group, a Bitbucket workspace or a Bitbucket Data
+//! Center project (all pages), whether a repository has a `composer.json` on its default
+//! branch, installing Packyard's hook on it, and the teams with their members and
+//! repositories. Paths and JSON shapes follow `../shared/spec/code-hosts.md` § B.
+//!
+//! How host permissions become Packyard teams (one rule per host, in its module):
+//! every host team (GitHub team, GitLab group or subgroup, Bitbucket workspace, Bitbucket
+//! Data Center project group or user permission) becomes a team that sees the packages
+//! of the repositories it reaches; the members who may administer those repositories at
+//! the host (GitHub `maintain`/`admin`, GitLab Maintainer and Owner, Bitbucket workspace
+//! owners, Data Center `PROJECT_ADMIN`) get a second team, "… (maintain)", with
+//! "edit team packages". Nobody becomes an owner of the Packyard organization through a
+//! host: that stays a decision made in Packyard.
 //!
 //! Every call goes through [`Api`], which carries the base URL and the credential and
 //! turns HTTP failures into messages a sync job can log.
 
 mod bitbucket;
+mod bitbucket_datacenter;
 mod github;
 mod gitlab;
 
@@ -23,6 +34,7 @@ pub enum Host {
     GitHub,
     GitLab,
     Bitbucket,
+    BitbucketDataCenter,
 }
 
 impl Host {
@@ -31,22 +43,41 @@ impl Host {
             Host::GitHub => "github",
             Host::GitLab => "gitlab",
             Host::Bitbucket => "bitbucket",
+            Host::BitbucketDataCenter => "bitbucket_datacenter",
         }
     }
 
     pub fn parse(stored: &str) -> Option<Host> {
-        [Host::GitHub, Host::GitLab, Host::Bitbucket]
+        [
+            Host::GitHub,
+            Host::GitLab,
+            Host::Bitbucket,
+            Host::BitbucketDataCenter,
+        ]
             .into_iter()
             .find(|host| host.as_str() == stored)
     }
 
+    /// The host a sign-in provider's API belongs to.
+    pub fn of_sign_in(kind: crate::auth::oauth::ProviderKind) -> Host {
+        use crate::auth::oauth::ProviderKind;
+        match kind {
+            ProviderKind::GitHub => Host::GitHub,
+            ProviderKind::GitLab => Host::GitLab,
+            ProviderKind::Bitbucket => Host::Bitbucket,
+            ProviderKind::BitbucketDataCenter => Host::BitbucketDataCenter,
+        }
+    }
+
     /// The API of the hosted edition; self-hosted ones give theirs
     /// (`https://ghe.example/api/v3`, `https://gitlab.example/api/v4`).
-    pub fn default_api_url(self) -> &'static str {
+    pub fn default_api_url(self) -> Option<&'static str> {
         match self {
-            Host::GitHub => "https://api.github.com",
-            Host::GitLab => "https://gitlab.com/api/v4",
-            Host::Bitbucket => "https://api.bitbucket.org/2.0",
+            Host::GitHub => Some("https://api.github.com"),
+            Host::GitLab => Some("https://gitlab.com/api/v4"),
+            Host::Bitbucket => Some("https://api.bitbucket.org/2.0"),
+            // Every Data Center is someone's own.
+            Host::BitbucketDataCenter => None,
         }
     }
 
@@ -56,6 +87,7 @@ impl Host {
             Host::GitHub => "the GitHub organization (its login)",
             Host::GitLab => "the GitLab group (its full path)",
             Host::Bitbucket => "the Bitbucket workspace (its slug)",
+            Host::BitbucketDataCenter => "the Bitbucket Data Center project (its key)",
         }
     }
 }
@@ -81,6 +113,62 @@ pub struct RemoteRepository {
     pub default_branch: Option<String>,
 }
 
+/// A user at the host, by the id that sign-in stores (`user_identities.provider_user_id`):
+/// GitHub, GitLab and Bitbucket Data Center numeric ids, Bitbucket Cloud uuids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteMember {
+    pub id: String,
+    pub login: String,
+}
+
+/// A team at the host, at one permission tier (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteTeam {
+    /// Stable across renames at the host: its id plus the tier.
+    pub key: String,
+    pub name: String,
+    /// Members may edit the team's packages.
+    pub maintain: bool,
+    pub members: Vec<RemoteMember>,
+    /// Clone URLs of the repositories the team reaches, matched to packages by
+    /// repository key.
+    pub repositories: Vec<String>,
+}
+
+impl RemoteTeam {
+    /// The team and, when some of its repositories are administered by it, its
+    /// "(maintain)" twin with those.
+    fn with_maintainers(
+        key: String,
+        name: String,
+        members: Vec<RemoteMember>,
+        repositories: Vec<(String, bool)>,
+    ) -> Vec<RemoteTeam> {
+        let maintained: Vec<String> = repositories
+            .iter()
+            .filter(|(_, maintain)| *maintain)
+            .map(|(url, _)| url.clone())
+            .collect();
+        let mut teams = vec![RemoteTeam {
+            key: key.clone(),
+            name: name.clone(),
+            maintain: false,
+            members: members.clone(),
+            repositories: repositories.into_iter().map(|(url, _)| url).collect(),
+        }];
+        if !maintained.is_empty() {
+            teams.push(RemoteTeam {
+                key: format!("{key}:maintain"),
+                name: format!("{name} (maintain)"),
+                maintain: true,
+                members,
+                repositories: maintained,
+            });
+        }
+        teams
+    }
+}
+
 /// What installing the hook did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HookInstall {
@@ -104,6 +192,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The credential works but may not see this (an admin-only listing).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, ApiError::Status { status, .. }
+            if *status == StatusCode::FORBIDDEN || *status == StatusCode::UNAUTHORIZED)
+    }
+
     /// Whether another attempt cannot help (bad credential, missing rights, no such
     /// organization), as opposed to a host that is down.
     pub fn is_permanent(&self) -> bool {
@@ -126,6 +220,24 @@ impl Api<'_> {
             Host::GitHub => github::repositories(self, name).await,
             Host::GitLab => gitlab::repositories(self, name).await,
             Host::Bitbucket => bitbucket::repositories(self, name).await,
+            Host::BitbucketDataCenter => bitbucket_datacenter::repositories(self, name).await,
+        }
+    }
+
+    /// The teams of the organization, group, workspace or project `name` with their
+    /// members and repositories; `repositories` is what [`Api::repositories`] found.
+    pub async fn teams(
+        &self,
+        name: &str,
+        repositories: &[RemoteRepository],
+    ) -> Result<Vec<RemoteTeam>, ApiError> {
+        match self.host {
+            Host::GitHub => github::teams(self, name).await,
+            Host::GitLab => gitlab::teams(self, name).await,
+            Host::Bitbucket => bitbucket::teams(self, name, repositories).await,
+            Host::BitbucketDataCenter => {
+                bitbucket_datacenter::teams(self, name, repositories).await
+            }
         }
     }
 
@@ -138,6 +250,9 @@ impl Api<'_> {
             Host::GitHub => github::composer_json_url(self, repository, branch),
             Host::GitLab => gitlab::composer_json_url(self, repository, branch),
             Host::Bitbucket => bitbucket::composer_json_url(self, repository, branch),
+            Host::BitbucketDataCenter => {
+                bitbucket_datacenter::composer_json_url(self, repository, branch)
+            }
         };
         let response = self.send(self.get(&url)).await?;
         match response.status() {
@@ -159,6 +274,9 @@ impl Api<'_> {
             Host::GitHub => github::install_hook(self, repository, hook_url, secret).await,
             Host::GitLab => gitlab::install_hook(self, repository, hook_url, secret).await,
             Host::Bitbucket => bitbucket::install_hook(self, repository, hook_url, secret).await,
+            Host::BitbucketDataCenter => {
+                bitbucket_datacenter::install_hook(self, repository, hook_url, secret).await
+            }
         }
     }
 
@@ -220,6 +338,51 @@ impl Api<'_> {
         Ok((body, headers))
     }
 
+    /// Every item of a list the host pages with `Link: <…>; rel="next"` (GitHub, GitLab).
+    async fn list_linked(&self, first_url: String, what: &str) -> Result<Vec<Value>, ApiError> {
+        let mut url = Some(first_url);
+        let mut found = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let Some(page_url) = url.take() else { break };
+            let (body, headers) = self.get_json(&page_url).await?;
+            let Value::Array(items) = body else {
+                return Err(shape(&page_url, &format!("expected a list of {what}")));
+            };
+            found.extend(items);
+            url = next_link(&headers);
+        }
+        Ok(found)
+    }
+
+    /// Every item of a list paged in the body: `values` with a `next` URL (Bitbucket
+    /// Cloud) or `isLastPage` and `nextPageStart` (Bitbucket Data Center).
+    async fn list_values(&self, first_url: String) -> Result<Vec<Value>, ApiError> {
+        let mut url = Some(first_url.clone());
+        let mut found = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let Some(page_url) = url.take() else { break };
+            let (body, _) = self.get_json(&page_url).await?;
+            let items = body
+                .get("values")
+                .and_then(Value::as_array)
+                .ok_or_else(|| shape(&page_url, "expected `values`"))?;
+            found.extend(items.iter().cloned());
+            url = match (
+                text(&body, "/next"),
+                body.get("isLastPage").and_then(Value::as_bool),
+                body.get("nextPageStart").and_then(Value::as_i64),
+            ) {
+                (Some(next), _, _) => Some(next),
+                (None, Some(false), Some(start)) => {
+                    let separator = if first_url.contains('?') { '&' } else { '?' };
+                    Some(format!("{first_url}{separator}start={start}"))
+                }
+                _ => None,
+            };
+        }
+        Ok(found)
+    }
+
     /// POST that must succeed.
     async fn post_json(&self, url: &str, body: &Value) -> Result<(), ApiError> {
         let response = self.send(self.post(url, body)).await?;
@@ -264,6 +427,25 @@ fn text(value: &Value, pointer: &str) -> Option<String> {
         .pointer(pointer)
         .and_then(Value::as_str)
         .map(str::to_owned)
+}
+
+/// The clone link named `name` (`https`, Data Center's `http`) without the user name the
+/// listing puts in for the caller: the package URL must not carry it.
+fn clone_link(repository: &Value, name: &str) -> Option<String> {
+    let href = repository
+        .pointer("/links/clone")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|link| link.get("name").and_then(Value::as_str) == Some(name))
+        .and_then(|link| text(link, "/href"))?;
+    Some(match url::Url::parse(&href) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) => href,
+    })
 }
 
 /// The `rel="next"` target of a `Link` header (GitHub, GitLab).

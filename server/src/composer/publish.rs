@@ -136,6 +136,33 @@ pub async fn names_granted_to(
     Ok(names.into_iter().flatten().collect())
 }
 
+/// Names a team with access to all packages sees: those not brought by a synchronization,
+/// and the synchronized ones granted to these teams.
+pub async fn names_unsynchronized_or_granted_to(
+    conn: &mut DbConn,
+    organization_id: i64,
+    team_ids: &[i64],
+) -> Result<Vec<String>> {
+    use crate::db::schema::team_packages;
+    let names: Vec<Option<String>> = db_run!(conn: {
+        packages::table
+            .filter(packages::organization_id.eq(organization_id))
+            .filter(packages::name.is_not_null())
+            .filter(
+                packages::synchronization_id.is_null().or(packages::id.eq_any(
+                    team_packages::table
+                        .filter(team_packages::team_id.eq_any(team_ids))
+                        .select(team_packages::package_id),
+                )),
+            )
+            .order(packages::name.asc())
+            .select(packages::name)
+            .load(conn)
+            .await?
+    });
+    Ok(names.into_iter().flatten().collect())
+}
+
 /// A `packages.json` listing `available_packages`: the stored one has them all, a
 /// team-scoped view some.
 pub fn render_root(

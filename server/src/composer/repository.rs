@@ -123,9 +123,9 @@ struct Reader {
 impl Reader {
     /// The narrower view of a team-scoped reader; `None` when they see every package.
     async fn view(&self, state: &AppState) -> Result<Option<Arc<ScopeView>>> {
-        let PackageScope::Teams(team_ids) = &self.scope else {
+        if matches!(self.scope, PackageScope::All) {
             return Ok(None);
-        };
+        }
         let cache = state.jobs.cache();
         let key = self.scope.cache_key();
         if let Some(view) = cache.scope(self.organization.id, &key) {
@@ -133,13 +133,27 @@ impl Reader {
         }
         let ticket = cache.ticket();
         let mut conn = state.db.get().await?;
-        // A team with access to all packages (a token of the owners team, or of a team
-        // given that access) sees every package, including those added later: this view
-        // is dropped whenever the organization publishes or its teams' access changes.
-        let names = if access::teams_see_all_packages(&mut conn, team_ids).await? {
-            publish::package_names(&mut conn, self.organization.id).await?
-        } else {
-            publish::names_granted_to(&mut conn, self.organization.id, team_ids).await?
+        // A token's team is resolved here, once per cached view: the owners team sees
+        // every package, a team with access to all packages every one but the synchronized
+        // (including those added later). This view is dropped whenever the organization
+        // publishes or its teams' access changes.
+        let resolved = match &self.scope {
+            PackageScope::Teams(team_ids) => access::scope_of_teams(&mut conn, team_ids).await?,
+            other => other.clone(),
+        };
+        let names = match &resolved {
+            PackageScope::All => publish::package_names(&mut conn, self.organization.id).await?,
+            PackageScope::Teams(team_ids) => {
+                publish::names_granted_to(&mut conn, self.organization.id, team_ids).await?
+            }
+            PackageScope::AllButSynchronized(team_ids) => {
+                publish::names_unsynchronized_or_granted_to(
+                    &mut conn,
+                    self.organization.id,
+                    team_ids,
+                )
+                .await?
+            }
         };
         let urls = publish::RepositoryUrls::new(&state.config);
         let body = publish::render_root(&urls, &self.organization, names.clone());

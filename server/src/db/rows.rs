@@ -62,6 +62,8 @@ pub struct Membership {
     pub organization_id: i64,
     pub user_id: i64,
     pub created_at: NaiveDateTime,
+    /// The synchronization that brought the member, who leaves with the host's teams.
+    pub synchronization_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -167,6 +169,8 @@ pub struct Credential {
     pub sealed_secret: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A sign-in at a code host whose current token this credential is.
+    pub identity_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -179,6 +183,7 @@ pub struct NewCredential<'a> {
     pub sealed_secret: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub identity_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -340,6 +345,9 @@ pub struct Team {
     pub can_manage_vendor_customers: bool,
     pub access_to_all_packages: bool,
     pub created_at: NaiveDateTime,
+    /// The synchronization that manages the team's members and packages.
+    pub synchronization_id: Option<i64>,
+    pub external_key: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -355,6 +363,8 @@ pub struct NewTeam<'a> {
     pub can_manage_vendor_customers: bool,
     pub access_to_all_packages: bool,
     pub created_at: NaiveDateTime,
+    pub synchronization_id: Option<i64>,
+    pub external_key: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -584,6 +594,8 @@ pub struct Synchronization {
     pub last_job_id: Option<i64>,
     pub last_synced_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The sign-in provider whose linked accounts are the host's users.
+    pub login_provider: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -595,6 +607,7 @@ pub struct NewSynchronization<'a> {
     pub external_name: &'a str,
     pub credential_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub login_provider: Option<&'a str>,
 }
 // Code-host identities and OAuth requests in flight (sign-in with GitHub, GitLab, …).
 mod identities;

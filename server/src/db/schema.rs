@@ -29,6 +29,7 @@ diesel::table! {
         organization_id -> BigInt,
         user_id -> BigInt,
         created_at -> Timestamp,
+        synchronization_id -> Nullable<BigInt>,
     }
 }
 
@@ -103,6 +104,7 @@ diesel::table! {
         sealed_secret -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        identity_id -> Nullable<BigInt>,
     }
 }
 
@@ -218,6 +220,8 @@ diesel::table! {
         can_manage_vendor_customers -> Bool,
         access_to_all_packages -> Bool,
         created_at -> Timestamp,
+        synchronization_id -> Nullable<BigInt>,
+        external_key -> Nullable<Text>,
     }
 }
 
@@ -449,6 +453,7 @@ diesel::table! {
         last_job_id -> Nullable<BigInt>,
         last_synced_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        login_provider -> Nullable<Text>,
     }
 }
 

@@ -153,6 +153,10 @@ pub enum PackageScope {
     All,
     /// Those granted to these teams (possibly none).
     Teams(Vec<i64>),
+    /// Access to all packages: every package except those a synchronization brought,
+    /// whose access follows the code host's permissions (granted to these teams by the
+    /// synchronization, or by hand).
+    AllButSynchronized(Vec<i64>),
 }
 
 impl PackageScope {
@@ -163,6 +167,10 @@ impl PackageScope {
             PackageScope::Teams(ids) => {
                 let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
                 format!("teams:{}", ids.join(","))
+            }
+            PackageScope::AllButSynchronized(ids) => {
+                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("unsynchronized+teams:{}", ids.join(","))
             }
         }
     }
@@ -290,12 +298,26 @@ impl Access {
 }
 
 async fn scope_contains(conn: &mut DbConn, scope: &PackageScope, package_id: i64) -> Result<bool> {
+    use crate::db::schema::{packages, team_packages};
     let team_ids = match scope {
         PackageScope::All => return Ok(true),
         PackageScope::Teams(ids) if ids.is_empty() => return Ok(false),
         PackageScope::Teams(ids) => ids,
+        PackageScope::AllButSynchronized(ids) => {
+            let synchronized: Option<Option<i64>> = db_run!(conn: {
+                packages::table
+                    .find(package_id)
+                    .select(packages::synchronization_id)
+                    .first(conn)
+                    .await
+                    .optional()?
+            });
+            if !matches!(synchronized, Some(Some(_))) {
+                return Ok(true);
+            }
+            ids
+        }
     };
-    use crate::db::schema::team_packages;
     let found: i64 = db_run!(conn: {
         team_packages::table
             .filter(team_packages::package_id.eq(package_id))
@@ -307,21 +329,31 @@ async fn scope_contains(conn: &mut DbConn, scope: &PackageScope, package_id: i64
     Ok(found > 0)
 }
 
-/// Whether one of these teams sees every package of its organization: the owners team,
-/// or a team with access to all packages. Their members and their tokens then do too.
-pub async fn teams_see_all_packages(conn: &mut DbConn, team_ids: &[i64]) -> Result<bool> {
+/// What these teams (of one organization) see together: everything with the owners
+/// team, all but synchronized packages with access to all packages, else their grants.
+/// Their members and their tokens see the same.
+pub async fn scope_of_teams(conn: &mut DbConn, team_ids: &[i64]) -> Result<PackageScope> {
     if team_ids.is_empty() {
-        return Ok(false);
+        return Ok(PackageScope::Teams(Vec::new()));
     }
-    let found: i64 = db_run!(conn: {
+    let flags: Vec<(bool, bool)> = db_run!(conn: {
         teams::table
             .filter(teams::id.eq_any(team_ids))
-            .filter(teams::access_to_all_packages.or(teams::is_owners))
-            .count()
-            .get_result(conn)
+            .select((teams::is_owners, teams::access_to_all_packages))
+            .load(conn)
             .await?
     });
-    Ok(found > 0)
+    Ok(package_scope(team_ids, &flags))
+}
+
+fn package_scope(team_ids: &[i64], flags: &[(bool, bool)]) -> PackageScope {
+    if flags.iter().any(|(owners, _)| *owners) {
+        PackageScope::All
+    } else if flags.iter().any(|(_, all)| *all) {
+        PackageScope::AllButSynchronized(team_ids.to_vec())
+    } else {
+        PackageScope::Teams(team_ids.to_vec())
+    }
 }
 
 /// The top-level organization with this `urlName`, whoever asks.
@@ -457,11 +489,8 @@ async fn for_root(conn: &mut DbConn, actor: &Actor, root: Organization) -> Resul
                 return Err(Error::NotFound("organization"));
             }
             let readable = match holder.team_id {
-                Some(team_id) if !teams_see_all_packages(conn, &[team_id]).await? => {
-                    PackageScope::Teams(vec![team_id])
-                }
-                // The token of a team with access to all packages sees them all.
-                _ => PackageScope::All,
+                Some(team_id) => scope_of_teams(conn, &[team_id]).await?,
+                None => PackageScope::All,
             };
             Ok(Access {
                 organization: root.clone(),
@@ -511,20 +540,20 @@ async fn for_root(conn: &mut DbConn, actor: &Actor, root: Organization) -> Resul
                 .iter()
                 .map(TeamPermissions::of_team)
                 .fold(TeamPermissions::default(), TeamPermissions::union);
-            let readable = if teams.iter().any(|team| team.access_to_all_packages) {
-                PackageScope::All
-            } else {
-                PackageScope::Teams(team_ids.clone())
+            let flags = |teams: &[&Team]| -> Vec<(bool, bool)> {
+                teams
+                    .iter()
+                    .map(|team| (team.is_owners, team.access_to_all_packages))
+                    .collect()
             };
+            let all: Vec<&Team> = teams.iter().collect();
+            let readable = package_scope(&team_ids, &flags(&all));
             let editors: Vec<&Team> = teams
                 .iter()
                 .filter(|team| team.can_edit_team_packages)
                 .collect();
-            let editable = if editors.iter().any(|team| team.access_to_all_packages) {
-                PackageScope::All
-            } else {
-                PackageScope::Teams(editors.iter().map(|team| team.id).collect())
-            };
+            let editor_ids: Vec<i64> = editors.iter().map(|team| team.id).collect();
+            let editable = package_scope(&editor_ids, &flags(&editors));
             Ok(Access {
                 organization: root.clone(),
                 root,

@@ -5,13 +5,15 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 
+use crate::app::AppState;
 use crate::auth::Actor;
 use crate::auth::sealing::Sealer;
-use crate::db::rows::{Credential, NewCredential};
+use crate::db::rows::{Credential, NewCredential, UserIdentity};
 use crate::db::schema::credentials;
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::domain::access::{self, Access, Permission};
+use crate::domain::identities;
 use crate::error::{Error, Result};
 use crate::vcs;
 
@@ -25,6 +27,9 @@ pub enum CredentialKind {
     SshKey,
     HttpHeader,
     Magento,
+    /// A user's sign-in at a code host, made by a synchronization: its token is the
+    /// account's current one, refreshed when the host issues refresh tokens.
+    CodeHostSignIn,
 }
 
 impl CredentialKind {
@@ -37,6 +42,7 @@ impl CredentialKind {
             CredentialKind::SshKey => "ssh-key",
             CredentialKind::HttpHeader => "http-header",
             CredentialKind::Magento => "magento",
+            CredentialKind::CodeHostSignIn => "code-host-sign-in",
         }
     }
 
@@ -49,6 +55,7 @@ impl CredentialKind {
             CredentialKind::SshKey,
             CredentialKind::HttpHeader,
             CredentialKind::Magento,
+            CredentialKind::CodeHostSignIn,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == stored)
@@ -106,6 +113,12 @@ impl Secret {
                 token: Some(require(token, "token")?),
                 ..Secret::default()
             },
+            CredentialKind::CodeHostSignIn => {
+                return Err(Error::invalid(
+                    "type",
+                    "sign-in credentials come from a synchronization created with a login provider",
+                ));
+            }
             CredentialKind::SshKey => {
                 let key = require(private_key, "privateKey")?;
                 if !key.trim_start().starts_with("-----BEGIN") {
@@ -178,6 +191,7 @@ pub async fn create(
             sealed_secret: &sealed,
             created_at: now,
             updated_at: now,
+            identity_id: None,
         };
         Ok(db_run!(conn: {
             diesel::insert_into(credentials::table)
@@ -203,6 +217,12 @@ pub async fn edit(
     let sealed = sealer.seal(&serde_json::to_vec(&secret).map_err(Error::internal)?);
     db.transaction(async |conn| {
         let credential = find_owned(conn, actor, credential_id).await?;
+        if credential.identity_id.is_some() {
+            return Err(Error::invalid(
+                "id",
+                "a sign-in credential follows its account: sign in again to renew it",
+            ));
+        }
         let now = db::now();
         Ok(db_run!(conn: {
             diesel::update(credentials::table.find(credential.id))
@@ -281,7 +301,72 @@ async fn find_owned(conn: &mut DbConn, actor: &Actor, credential_id: i64) -> Res
     Ok(credential)
 }
 
-/// The credential in the form git needs, decrypted.
+/// The organization's credential for a user's sign-in at a code host, made on first use.
+/// The secret is the account's token, read (and refreshed) when used, so nothing is
+/// copied here.
+pub async fn for_sign_in(
+    conn: &mut DbConn,
+    sealer: &Sealer,
+    organization_id: i64,
+    identity: &UserIdentity,
+    provider_display_name: &str,
+    domain: &str,
+) -> Result<Credential> {
+    let identity_id = identity.id;
+    let existing: Option<Credential> = db_run!(conn: {
+        credentials::table
+            .filter(credentials::organization_id.eq(organization_id))
+            .filter(credentials::identity_id.eq(identity_id))
+            .select(Credential::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    });
+    if let Some(existing) = existing {
+        return Ok(existing);
+    }
+    let now = db::now();
+    let description = format!("{provider_display_name} sign-in of {}", identity.login);
+    let sealed = sealer.seal(&serde_json::to_vec(&Secret::default()).map_err(Error::internal)?);
+    let row = NewCredential {
+        organization_id,
+        description: &description,
+        kind: CredentialKind::CodeHostSignIn.as_str(),
+        domain,
+        sealed_secret: &sealed,
+        created_at: now,
+        updated_at: now,
+        identity_id: Some(identity_id),
+    };
+    Ok(db_run!(conn: {
+        diesel::insert_into(credentials::table)
+            .values(&row)
+            .returning(Credential::as_returning())
+            .get_result(conn)
+            .await?
+    }))
+}
+
+/// The credential in the form git and the hosts' APIs need: a sign-in's current token
+/// (refreshed first when it expired), or the stored secret decrypted.
+pub async fn resolve(state: &AppState, credential: &Credential) -> Result<vcs::Credential> {
+    if credential.kind != CredentialKind::CodeHostSignIn.as_str() {
+        return for_git(&state.sealer, credential);
+    }
+    let identity_id = credential.identity_id.ok_or_else(|| {
+        Error::invalid(
+            "credentialId",
+            format!(
+                "\"{}\": its account was unlinked; sign in with the code host again and recreate the synchronization",
+                credential.description
+            ),
+        )
+    })?;
+    let token = identities::access_token(state, identity_id).await?;
+    Ok(vcs::Credential::Token { token })
+}
+
+/// The stored credential in the form git needs, decrypted.
 pub fn for_git(sealer: &Sealer, credential: &Credential) -> Result<vcs::Credential> {
     let secret: Secret = serde_json::from_slice(&sealer.open(&credential.sealed_secret)?)
         .map_err(Error::internal)?;

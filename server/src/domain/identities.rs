@@ -58,6 +58,23 @@ pub async fn find(
     }))
 }
 
+/// The user's account at this provider (config entry name), if linked.
+pub async fn of_user(
+    conn: &mut DbConn,
+    user_id: i64,
+    provider: &str,
+) -> Result<Option<UserIdentity>> {
+    Ok(db_run!(conn: {
+        user_identities::table
+            .filter(user_identities::user_id.eq(user_id))
+            .filter(user_identities::provider.eq(provider))
+            .select(UserIdentity::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    }))
+}
+
 /// Links the account to `user_id` (or refreshes the tokens of an existing link). An
 /// account belongs to one user, and a user has one account per provider.
 pub async fn link(

@@ -5,7 +5,7 @@ use diesel_async::RunQueryDsl;
 
 use crate::auth::Actor;
 use crate::db::rows::Job;
-use crate::db::schema::{jobs, team_packages};
+use crate::db::schema::{jobs, packages, team_packages};
 use crate::db::{Db, DbConn};
 use crate::db_run;
 use crate::domain::access::{self, Access, PackageScope};
@@ -53,34 +53,50 @@ pub async fn list_for_organization(
     // Newest first: ids descend, so the cursor bound is "below" rather than "after".
     let before = page.after_id.unwrap_or(i64::MAX);
     // Members who see some packages see the jobs of those packages only.
-    let team_ids = match &organization.readable {
-        PackageScope::All => None,
-        PackageScope::Teams(ids) => Some(ids.clone()),
-    };
+    let scope = organization.readable.clone();
     let (rows, total) = db_run!(conn: {
-        let visible = |team_ids: &Option<Vec<i64>>| {
+        let visible = |scope: &PackageScope| {
             let mut query = jobs::table
                 .filter(jobs::organization_id.eq(organization_id))
                 .into_boxed();
-            if let Some(team_ids) = team_ids {
-                query = query.filter(
-                    jobs::package_id.eq_any(
-                        team_packages::table
-                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
-                            .select(team_packages::package_id.nullable()),
-                    ),
-                );
+            match scope {
+                PackageScope::All => {}
+                PackageScope::Teams(team_ids) => {
+                    query = query.filter(
+                        jobs::package_id.eq_any(
+                            team_packages::table
+                                .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                                .select(team_packages::package_id.nullable()),
+                        ),
+                    );
+                }
+                PackageScope::AllButSynchronized(team_ids) => {
+                    query = query.filter(
+                        jobs::package_id.eq_any(
+                            packages::table
+                                .filter(packages::organization_id.eq(organization_id))
+                                .filter(
+                                    packages::synchronization_id.is_null().or(packages::id.eq_any(
+                                        team_packages::table
+                                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                                            .select(team_packages::package_id),
+                                    )),
+                                )
+                                .select(packages::id.nullable()),
+                        ),
+                    );
+                }
             }
             query
         };
-        let rows = visible(&team_ids)
+        let rows = visible(&scope)
             .filter(jobs::id.lt(before))
             .order(jobs::id.desc())
             .limit(page.limit())
             .select(Job::as_select())
             .load(conn)
             .await?;
-        let total: i64 = visible(&team_ids)
+        let total: i64 = visible(&scope)
             .count()
             .get_result(conn)
             .await?;

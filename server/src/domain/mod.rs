@@ -21,6 +21,7 @@ pub mod packages;
 pub mod pagination;
 pub mod sessions;
 pub mod suborganizations;
+pub mod synchronized_teams;
 pub mod synchronizations;
 pub mod teams;
 pub mod users;

@@ -498,14 +498,26 @@ pub async fn list(
             let mut query = packages::table
                 .filter(packages::organization_id.eq(organization_id))
                 .into_boxed();
-            if let PackageScope::Teams(team_ids) = &organization.readable {
-                query = query.filter(
-                    packages::id.eq_any(
-                        team_packages::table
-                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
-                            .select(team_packages::package_id),
-                    ),
-                );
+            match &organization.readable {
+                PackageScope::All => {}
+                PackageScope::Teams(team_ids) => {
+                    query = query.filter(
+                        packages::id.eq_any(
+                            team_packages::table
+                                .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                                .select(team_packages::package_id),
+                        ),
+                    );
+                }
+                PackageScope::AllButSynchronized(team_ids) => {
+                    query = query.filter(
+                        packages::synchronization_id.is_null().or(packages::id.eq_any(
+                            team_packages::table
+                                .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                                .select(team_packages::package_id),
+                        )),
+                    );
+                }
             }
             if let Some(pattern) = &pattern {
                 query = query.filter(

@@ -5,62 +5,136 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::app::AppState;
 use crate::auth::Actor;
 use crate::code_hosts::Host;
-use crate::db::rows::{Job, NewSynchronization, Synchronization};
-use crate::db::schema::synchronizations;
+use crate::db::rows::{Job, NewSynchronization, Synchronization, Team};
+use crate::db::schema::{synchronizations, teams};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::domain::access::{self, Access};
-use crate::domain::credentials;
+use crate::domain::{credentials, identities};
 use crate::domain::webhooks::TargetPolicy;
 use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
 use crate::jobs::{JobPayload, Jobs};
 
+/// How a synchronization calls the host.
+pub enum Connection<'a> {
+    /// The acting owner's linked account at this sign-in provider (config entry name):
+    /// host and API follow from the provider, and the account's token is used, refreshed
+    /// when it expires.
+    SignIn { provider: &'a str },
+    /// A stored token or app password.
+    Credential {
+        host: Host,
+        credential_id: i64,
+        /// For self-hosted editions; the hosted API otherwise.
+        api_url: Option<&'a str>,
+    },
+}
+
 pub struct SynchronizationInput<'a> {
-    pub host: Host,
-    /// The organization login, group full path or workspace slug.
+    /// The organization login, group full path, workspace slug or project key.
     pub name: &'a str,
-    pub credential_id: i64,
-    /// For self-hosted editions; the hosted API otherwise.
-    pub api_url: Option<&'a str>,
+    pub connection: Connection<'a>,
 }
 
 /// Connects the organization and queues its first run.
 pub async fn create(
-    db: &Db,
-    jobs_handle: &Jobs,
-    policy: TargetPolicy,
+    state: &AppState,
     actor: &Actor,
     organization_url_name: &str,
     input: SynchronizationInput<'_>,
 ) -> Result<(Synchronization, Job)> {
+    let (host, api_url, sign_in) = match input.connection {
+        Connection::SignIn { provider } => {
+            let provider = state.oauth.get(provider).ok_or_else(|| {
+                Error::invalid(
+                    "loginProvider",
+                    format!("no sign-in provider is configured as {provider:?}"),
+                )
+            })?;
+            (Host::of_sign_in(provider.kind), provider.api_url.clone(), Some(provider))
+        }
+        Connection::Credential { host, api_url, .. } => {
+            let api_url = match (api_url.map(str::trim).filter(|url| !url.is_empty()), host.default_api_url()) {
+                (Some(url), _) => validate_api_url(url, TargetPolicy::new(&state.config))?,
+                (None, Some(hosted)) => hosted.to_owned(),
+                (None, None) => {
+                    return Err(Error::invalid(
+                        "apiUrl",
+                        "give the Data Center's REST API base, e.g. https://bitbucket.example/rest/api/latest",
+                    ));
+                }
+            };
+            (host, api_url, None)
+        }
+    };
     let name = input.name.trim().trim_matches('/');
     if name.is_empty() {
-        return Err(Error::invalid(
-            "name",
-            format!("name {}", input.host.describe_name()),
-        ));
+        return Err(Error::invalid("name", format!("name {}", host.describe_name())));
     }
-    let api_url = match input.api_url.map(str::trim).filter(|url| !url.is_empty()) {
-        Some(url) => validate_api_url(url, policy)?,
-        None => input.host.default_api_url().to_owned(),
+    // Members are matched through the sign-in of this host, when one is configured.
+    let login_provider = match sign_in {
+        Some(provider) => Some(provider.name.clone()),
+        None => state
+            .oauth
+            .iter()
+            .find(|provider| {
+                Host::of_sign_in(provider.kind) == host
+                    && provider.api_url.trim_end_matches('/') == api_url
+            })
+            .map(|provider| provider.name.clone()),
     };
-    let (synchronization, job) = db
+    let (synchronization, job) = state
+        .db
         .transaction(async |conn| {
             let scope = owner_scope(conn, actor, organization_url_name).await?;
-            let credential = credentials::find_in(conn, scope.root.id, input.credential_id).await?;
-            if credential.kind == credentials::CredentialKind::SshKey.as_str() {
-                return Err(Error::invalid(
-                    "credentialId",
-                    "an SSH key cannot call the host's API: use a token or an app password",
-                ));
-            }
+            let credential = match (&input.connection, sign_in) {
+                (Connection::SignIn { .. }, Some(provider)) => {
+                    let user_id = actor.user()?.id;
+                    let identity = identities::of_user(conn, user_id, &provider.name)
+                        .await?
+                        .ok_or_else(|| {
+                            Error::invalid(
+                                "loginProvider",
+                                format!(
+                                    "link your {} account first (Profile → linked accounts)",
+                                    provider.display_name
+                                ),
+                            )
+                        })?;
+                    let domain = url::Url::parse(&api_url)
+                        .ok()
+                        .and_then(|url| url.host_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    credentials::for_sign_in(
+                        conn,
+                        &state.sealer,
+                        scope.root.id,
+                        &identity,
+                        &provider.display_name,
+                        &domain,
+                    )
+                    .await?
+                }
+                (Connection::Credential { credential_id, .. }, _) => {
+                    let credential = credentials::find_in(conn, scope.root.id, *credential_id).await?;
+                    if credential.kind == credentials::CredentialKind::SshKey.as_str() {
+                        return Err(Error::invalid(
+                            "credentialId",
+                            "an SSH key cannot call the host's API: use a token or an app password",
+                        ));
+                    }
+                    credential
+                }
+                (Connection::SignIn { .. }, None) => unreachable!("resolved above"),
+            };
             let taken: i64 = db_run!(conn: {
                 synchronizations::table
                     .filter(synchronizations::organization_id.eq(scope.organization.id))
-                    .filter(synchronizations::provider.eq(input.host.as_str()))
+                    .filter(synchronizations::provider.eq(host.as_str()))
                     .filter(synchronizations::api_url.eq(&api_url))
                     .filter(synchronizations::external_name.eq(name))
                     .count()
@@ -75,11 +149,12 @@ pub async fn create(
             }
             let row = NewSynchronization {
                 organization_id: scope.organization.id,
-                provider: input.host.as_str(),
+                provider: host.as_str(),
                 api_url: &api_url,
                 external_name: name,
                 credential_id: Some(credential.id),
                 created_at: db::now(),
+                login_provider: login_provider.as_deref(),
             };
             let synchronization: Synchronization = db_run!(conn: {
                 diesel::insert_into(synchronizations::table)
@@ -92,7 +167,7 @@ pub async fn create(
             Ok((synchronization, job))
         })
         .await?;
-    jobs_handle.enqueued(db, &job).await?;
+    state.jobs.enqueued(&state.db, &job).await?;
     Ok((synchronization, job))
 }
 
@@ -190,6 +265,18 @@ pub async fn list(conn: &mut DbConn, scope: &Access) -> Result<Vec<Synchronizati
             .filter(synchronizations::organization_id.eq(organization_id))
             .order(synchronizations::id)
             .select(Synchronization::as_select())
+            .load(conn)
+            .await?
+    }))
+}
+
+/// The teams the synchronization manages, by name.
+pub async fn teams(conn: &mut DbConn, synchronization_id: i64) -> Result<Vec<Team>> {
+    Ok(db_run!(conn: {
+        teams::table
+            .filter(teams::synchronization_id.eq(synchronization_id))
+            .order(teams::name)
+            .select(Team::as_select())
             .load(conn)
             .await?
     }))

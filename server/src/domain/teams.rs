@@ -46,6 +46,8 @@ pub async fn create_owners_team(
         can_manage_vendor_customers: true,
         access_to_all_packages: true,
         created_at: now,
+        synchronization_id: None,
+        external_key: None,
     };
     let team = db_run!(conn: {
         diesel::insert_into(teams::table)
@@ -165,6 +167,8 @@ pub async fn create(
             can_manage_vendor_customers: permissions.can_manage_vendor_customers,
             access_to_all_packages: false,
             created_at: db::now(),
+            synchronization_id: None,
+            external_key: None,
         };
         let created = db_run!(conn: {
             diesel::insert_into(teams::table)
@@ -244,7 +248,7 @@ pub async fn remove(db: &Db, jobs_handle: &Jobs, actor: &Actor, team_id: i64) ->
 }
 
 /// Tokens and cached repository views may depend on what changed.
-async fn changed_access(
+pub(crate) async fn changed_access(
     db: &Db,
     jobs_handle: &Jobs,
     organization_id: i64,
@@ -262,6 +266,12 @@ pub async fn add_member(db: &Db, actor: &Actor, team_id: i64, user_id: i64) -> R
     db.transaction(async |conn| {
         let (team, scope) = team_and_access(conn, actor, team_id).await?;
         scope.require_owner()?;
+        if team.synchronization_id.is_some() {
+            return Err(Error::invalid(
+                "teamId",
+                "the members of a synchronized team follow the code host: change them there",
+            ));
+        }
         let root_id = scope.root.id;
         let member: i64 = db_run!(conn: {
             memberships::table
@@ -298,6 +308,12 @@ pub async fn remove_member(db: &Db, actor: &Actor, team_id: i64, user_id: i64) -
     db.transaction(async |conn| {
         let (team, scope) = team_and_access(conn, actor, team_id).await?;
         scope.require_owner()?;
+        if team.synchronization_id.is_some() {
+            return Err(Error::invalid(
+                "teamId",
+                "the members of a synchronized team follow the code host: change them there",
+            ));
+        }
         let removed = db_run!(conn: {
             diesel::delete(
                 team_members::table
@@ -431,7 +447,8 @@ pub async fn remove_package(
     Ok(team)
 }
 
-/// The team sees every current and future package.
+/// The team sees every current and future package, except synchronized ones, whose
+/// access follows the code host.
 pub async fn grant_access_to_all_packages(
     db: &Db,
     jobs_handle: &Jobs,
@@ -475,9 +492,11 @@ pub async fn revoke_access_to_all_packages(
             }
             if team.access_to_all_packages {
                 let root_id = scope.root.id;
+                // Synchronized packages were never seen through this access.
                 let current: Vec<i64> = db_run!(conn: {
                     packages::table
                         .filter(packages::organization_id.eq(root_id))
+                        .filter(packages::synchronization_id.is_null())
                         .select(packages::id)
                         .load(conn)
                         .await?

@@ -15,6 +15,9 @@ pub enum CredentialType {
     SshKey,
     HttpHeader,
     Magento,
+    /// A member's sign-in at a code host, made by `createSynchronization` with a
+    /// `loginProvider`; its token is the account's, refreshed as needed.
+    CodeHostSignIn,
 }
 
 impl From<CredentialType> for CredentialKind {
@@ -27,6 +30,7 @@ impl From<CredentialType> for CredentialKind {
             CredentialType::SshKey => CredentialKind::SshKey,
             CredentialType::HttpHeader => CredentialKind::HttpHeader,
             CredentialType::Magento => CredentialKind::Magento,
+            CredentialType::CodeHostSignIn => CredentialKind::CodeHostSignIn,
         }
     }
 }
@@ -41,6 +45,7 @@ impl From<CredentialKind> for CredentialType {
             CredentialKind::SshKey => CredentialType::SshKey,
             CredentialKind::HttpHeader => CredentialType::HttpHeader,
             CredentialKind::Magento => CredentialType::Magento,
+            CredentialKind::CodeHostSignIn => CredentialType::CodeHostSignIn,
         }
     }
 }

@@ -2,11 +2,12 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 
 use super::jobs::JobView;
+use super::teams::TeamView;
 use super::{actor, parse_id, state};
 use crate::code_hosts::Host;
 use crate::db::rows;
-use crate::domain::synchronizations::{self, SynchronizationInput};
-use crate::domain::webhooks::TargetPolicy;
+use crate::domain::synchronizations::{self, Connection, SynchronizationInput};
+use crate::error::Error;
 use crate::jobs::queue;
 
 /// A code host whose organizations, groups or workspaces can be synchronized.
@@ -18,6 +19,9 @@ pub enum CodeHost {
     Gitlab,
     /// Bitbucket Cloud.
     Bitbucket,
+    /// Bitbucket Data Center or Server (`apiUrl`: `https://bitbucket.example/rest/api/latest`);
+    /// the synchronized name is a project key.
+    BitbucketDatacenter,
 }
 
 impl From<CodeHost> for Host {
@@ -26,6 +30,7 @@ impl From<CodeHost> for Host {
             CodeHost::Github => Host::GitHub,
             CodeHost::Gitlab => Host::GitLab,
             CodeHost::Bitbucket => Host::Bitbucket,
+            CodeHost::BitbucketDatacenter => Host::BitbucketDataCenter,
         }
     }
 }
@@ -36,6 +41,7 @@ impl From<Host> for CodeHost {
             Host::GitHub => CodeHost::Github,
             Host::GitLab => CodeHost::Gitlab,
             Host::Bitbucket => CodeHost::Bitbucket,
+            Host::BitbucketDataCenter => CodeHost::BitbucketDatacenter,
         }
     }
 }
@@ -64,9 +70,27 @@ impl SynchronizationView {
         &self.0.external_name
     }
 
-    /// Null once the credential was removed (runs then fail until it is replaced).
+    /// Null once the credential was removed (runs then fail until it is replaced). For a
+    /// synchronization made with a sign-in, the `CODE_HOST_SIGN_IN` credential.
     async fn credential_id(&self) -> Option<ID> {
         self.0.credential_id.map(|id| ID(id.to_string()))
+    }
+
+    /// The sign-in provider (its `name`) through which the host's members are matched to
+    /// Packyard users; null when none is configured for this host (teams then arrive
+    /// without members).
+    async fn login_provider(&self) -> Option<&str> {
+        self.0.login_provider.as_deref()
+    }
+
+    /// The teams this synchronization manages: their members and packages follow the host.
+    async fn teams(&self, ctx: &Context<'_>) -> Result<Vec<TeamView>> {
+        let mut conn = state(ctx).db.get().await?;
+        Ok(synchronizations::teams(&mut conn, self.0.id)
+            .await?
+            .into_iter()
+            .map(TeamView)
+            .collect())
     }
 
     async fn last_synced_at(&self) -> Option<DateTime<Utc>> {
@@ -109,34 +133,44 @@ pub struct SynchronizationMutation;
 
 #[Object]
 impl SynchronizationMutation {
-    /// Connects the organization to `name` at `host`, read with the credential (a token
-    /// or an app password of someone who may list the repositories and add hooks), and
-    /// runs it once. Owners only.
+    /// Connects the organization to `name` (organization login, group full path, workspace
+    /// slug or Data Center project key) and runs it once. Owners only. Either
+    /// `loginProvider`, the name of one of `loginProviders` whose account you have linked
+    /// (its token is used and refreshed; host and API follow from it), or `host` with
+    /// `credentialId` (a token or app password of someone who may list the repositories
+    /// and add hooks) and, for self-hosted editions, `apiUrl`.
     async fn create_synchronization(
         &self,
         ctx: &Context<'_>,
         organization: String,
-        host: CodeHost,
         name: String,
-        credential_id: ID,
+        login_provider: Option<String>,
+        host: Option<CodeHost>,
+        credential_id: Option<ID>,
         api_url: Option<String>,
     ) -> Result<CreatedSynchronization> {
         let state = state(ctx);
-        let input = SynchronizationInput {
-            host: host.into(),
-            name: &name,
-            credential_id: parse_id("credentialId", &credential_id)?,
-            api_url: api_url.as_deref(),
+        let connection = match (login_provider.as_deref(), host, &credential_id) {
+            (Some(provider), None, None) => Connection::SignIn { provider },
+            (None, Some(host), Some(credential_id)) => Connection::Credential {
+                host: host.into(),
+                credential_id: parse_id("credentialId", credential_id)?,
+                api_url: api_url.as_deref(),
+            },
+            _ => {
+                return Err(Error::invalid(
+                    "loginProvider",
+                    "give either loginProvider, or host and credentialId",
+                )
+                .into());
+            }
         };
-        let (synchronization, job) = synchronizations::create(
-            &state.db,
-            &state.jobs,
-            TargetPolicy::new(&state.config),
-            actor(ctx),
-            &organization,
-            input,
-        )
-        .await?;
+        let input = SynchronizationInput {
+            name: &name,
+            connection,
+        };
+        let (synchronization, job) =
+            synchronizations::create(state, actor(ctx), &organization, input).await?;
         Ok(CreatedSynchronization {
             synchronization,
             job,

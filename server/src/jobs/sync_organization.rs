@@ -22,7 +22,7 @@ use crate::db_run;
 use crate::domain::packages::SourcePolicy;
 use crate::domain::{
     credentials, customers, hook_secrets, hooks, packages as package_domain,
-    synchronizations as domain, vendor_bundles,
+    synchronizations as domain, synchronized_teams, vendor_bundles,
 };
 use crate::vcs;
 
@@ -101,6 +101,24 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
         }
     }
 
+    context.progress(96, "synchronizing teams").await?;
+    match api
+        .teams(&synchronization.external_name, &repositories)
+        .await
+        .map_err(anyhow::Error::from)
+    {
+        Ok(teams) => {
+            let applied =
+                synchronized_teams::apply(&state.db, &state.jobs, &synchronization, &teams)
+                    .await?;
+            context.log(&applied.to_string()).await?;
+        }
+        Err(error) => {
+            failures += 1;
+            context.log(&format!("teams: {error:#}")).await?;
+        }
+    }
+
     let mut conn = state.db.get().await?;
     db_run!(conn: {
         diesel::update(synchronizations::table.find(synchronization_id))
@@ -112,8 +130,8 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
     if failures > 0 {
         // The others are done; a retry would only repeat the same complaints.
         return Err(PermanentFailure(format!(
-            "{failures} of {} repositories could not be synchronized (see the log)",
-            repositories.len()
+            "{failures} of {} repositories and teams could not be synchronized (see the log)",
+            repositories.len() + 1
         ))
         .into());
     }
@@ -239,7 +257,16 @@ async fn api_credential(
     let credential = credentials::find_in(conn, synchronization.organization_id, credential_id)
         .await
         .map_err(|_| removed())?;
-    match credentials::for_git(&context.state.sealer, &credential)? {
+    // A sign-in whose refresh the host refused, or an unlinked account, needs a person.
+    let resolved = credentials::resolve(&context.state, &credential)
+        .await
+        .map_err(|error| match error {
+            crate::error::Error::Unauthenticated(_) | crate::error::Error::Invalid { .. } => {
+                anyhow::Error::from(PermanentFailure(error.to_string()))
+            }
+            other => other.into(),
+        })?;
+    match resolved {
         vcs::Credential::Token { token } => Ok(ApiCredential::Token(token)),
         vcs::Credential::HttpBasic { username, password } => {
             Ok(ApiCredential::Basic { username, password })

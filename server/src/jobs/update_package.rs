@@ -65,7 +65,7 @@ pub async fn run(context: &JobContext, package_id: i64) -> anyhow::Result<()> {
             let mut conn = state.db.get().await?;
             let credential =
                 credentials::find_in(&mut conn, organization.id, credential_id).await?;
-            Some(credentials::for_git(&state.sealer, &credential)?)
+            Some(credentials::resolve(state, &credential).await?)
         }
         None => None,
     };

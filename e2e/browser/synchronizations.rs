@@ -136,6 +136,47 @@ async fn composer_json(
     }
 }
 
+/// One team, Developers: it pushes to `lib` and maintains `util`, so Packyard makes it and
+/// its "(maintain)" twin. Its member has no Packyard account linked.
+async fn org_teams(Path(org): Path<String>) -> Response {
+    Json(json!([{
+        "id": 77, "node_id": "T_77", "name": "Developers", "slug": "developers",
+        "privacy": "closed", "permission": "pull",
+        "url": format!("https://github.example.com/api/v3/organizations/1/team/77"),
+        "members_url": format!("https://github.example.com/api/v3/orgs/{org}/teams/developers/members{{/member}}"),
+    }]))
+    .into_response()
+}
+
+async fn team_members(Path((_, slug)): Path<(String, String)>) -> Response {
+    assert_eq!(slug, "developers");
+    Json(json!([{ "id": 9001, "login": "octo-dev", "type": "User", "site_admin": false }]))
+        .into_response()
+}
+
+async fn team_repos(
+    State(host): State<FakeGitHub>,
+    Path((org, slug)): Path<(String, String)>,
+) -> Response {
+    assert_eq!(slug, "developers");
+    let repos: Vec<Value> = host
+        .repos
+        .iter()
+        .filter(|(name, _, _)| *name != "docs")
+        .map(|(name, clone_url, _)| {
+            let maintain = *name == "util";
+            json!({
+                "name": name,
+                "full_name": format!("{org}/{name}"),
+                "clone_url": clone_url,
+                "default_branch": "main",
+                "permissions": { "admin": false, "maintain": maintain, "push": true, "triage": true, "pull": true },
+            })
+        })
+        .collect();
+    Json(repos).into_response()
+}
+
 async fn list_hooks(
     State(host): State<FakeGitHub>,
     Path((_, repo)): Path<(String, String)>,
@@ -206,6 +247,9 @@ async fn fake_github(dir: &std::path::Path) -> (String, FakeGitHub) {
             "/repos/{owner}/{repo}/hooks",
             get(list_hooks).post(create_hook),
         )
+        .route("/orgs/{org}/teams", get(org_teams))
+        .route("/orgs/{org}/teams/{slug}/members", get(team_members))
+        .route("/orgs/{org}/teams/{slug}/repos", get(team_repos))
         .layer(axum::middleware::from_fn(require_token))
         .with_state(host.clone());
     let app = Router::new().nest("/api/v3", api);
@@ -345,6 +389,16 @@ async fn an_owner_connects_github_and_follows_the_runs_live() {
         assert!(log.contains("acme/util: package added, hook installed"), "{log}");
         // Both listing pages were read.
         assert!(log.contains("3 repositories"), "{log}");
+        // The host's team and its "(maintain)" twin, without members: nobody signs in
+        // with this host here.
+        wait_for_text(&client, &format!("{card} .sync-team-list li[data-name=\"Developers\"]"), "0 members").await;
+        wait_for_text(
+            &client,
+            &format!("{card} .sync-team-list li[data-name=\"Developers (maintain)\"]"),
+            "0 members",
+        )
+        .await;
+        wait_for_text(&client, &format!("{card} .sync-members"), "Not matched").await;
 
         // "Synchronize now", with the host slow on the last repository: the page shows
         // the run in the middle, as the subscription reports it.
@@ -458,6 +512,24 @@ async fn an_owner_connects_github_and_follows_the_runs_live() {
             .unwrap();
         wait_for_text(&client, "ul.package-list", "acme/lib").await;
         wait_for_text(&client, "ul.package-list", "acme/util").await;
+
+        // The Teams tab marks the teams the synchronization manages.
+        client
+            .find(Locator::Css("nav.tabs a[href=\"/orgs/acme/teams\"]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&client, "table.teams tr[data-name=\"Developers\"] .team-synchronized").await;
+        wait_for(&client, "table.teams tr[data-name=\"Developers (maintain)\"] .team-synchronized").await;
+        assert!(
+            client
+                .find_all(Locator::Css("table.teams tr[data-name=\"Owners\"] .team-synchronized"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
     .await;
     client.close().await.unwrap();

@@ -146,6 +146,8 @@ pub enum CredentialType {
     SshKey,
     HttpHeader,
     Magento,
+    /// A member's sign-in at a code host, made by a synchronization; never created here.
+    CodeHostSignIn,
     /// Received only; never sent.
     #[serde(other)]
     Unknown,
@@ -181,6 +183,7 @@ impl CredentialType {
             Self::SshKey => "SSH_KEY",
             Self::HttpHeader => "HTTP_HEADER",
             Self::Magento => "MAGENTO",
+            Self::CodeHostSignIn => "CODE_HOST_SIGN_IN",
             Self::Unknown => "UNKNOWN",
         }
     }
@@ -198,15 +201,18 @@ impl CredentialType {
             Self::SshKey => "SSH key",
             Self::HttpHeader => "HTTP header",
             Self::Magento => "Magento",
+            Self::CodeHostSignIn => "Code host sign-in",
             Self::Unknown => "Other",
         }
     }
 
     pub fn secret(self) -> CredentialSecret {
         match self {
-            Self::HttpBasic | Self::BitbucketAppPw | Self::Magento | Self::Unknown => {
-                CredentialSecret::UsernamePassword
-            }
+            Self::HttpBasic
+            | Self::BitbucketAppPw
+            | Self::Magento
+            | Self::CodeHostSignIn
+            | Self::Unknown => CredentialSecret::UsernamePassword,
             Self::GithubOauth | Self::GitlabToken | Self::HttpHeader => CredentialSecret::Token,
             Self::SshKey => CredentialSecret::PrivateKey,
         }
@@ -220,6 +226,7 @@ pub enum CodeHost {
     Github,
     Gitlab,
     Bitbucket,
+    BitbucketDatacenter,
     /// Received only; never sent.
     #[serde(other)]
     Unknown,
@@ -231,6 +238,7 @@ impl CodeHost {
             Self::Github => "GitHub",
             Self::Gitlab => "GitLab",
             Self::Bitbucket => "Bitbucket",
+            Self::BitbucketDatacenter => "Bitbucket Data Center",
             Self::Unknown => "Other",
         }
     }
@@ -877,7 +885,7 @@ operations! {
     schema_path = "../schema.graphql",
     query_path = "src/api/queries/organization_synchronizations.graphql",
     response_derives = "Debug, Clone, PartialEq",
-    extern_enums("JobStatus", "CodeHost")
+    extern_enums("JobStatus", "CodeHost", "CredentialType")
 )]
 pub struct OrganizationSynchronizations;
 

@@ -54,8 +54,7 @@ pub(super) async fn teams(
             .unwrap_or_else(|| uuid.clone());
         members.push(RemoteMember { id: uuid, login });
     }
-    let owners_query: String =
-        form_urlencoded::byte_serialize(b"permission=\"owner\"").collect();
+    let owners_query: String = form_urlencoded::byte_serialize(b"permission=\"owner\"").collect();
     let owners_url = api.url(&format!(
         "/workspaces/{workspace}/permissions?q={owners_query}&pagelen=100"
     ));

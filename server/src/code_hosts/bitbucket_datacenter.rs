@@ -33,7 +33,10 @@ pub(super) async fn repositories(
         }
         let (Some(slug), Some(clone_url)) = (text(&item, "/slug"), clone_link(&item, "http"))
         else {
-            return Err(shape(&url, "a repository without slug or an http clone link"));
+            return Err(shape(
+                &url,
+                "a repository without slug or an http clone link",
+            ));
         };
         let key = text(&item, "/project/key").unwrap_or_else(|| project.to_owned());
         let mut repository = RemoteRepository {
@@ -155,8 +158,7 @@ pub(super) async fn teams(
             Ok(users) => users
                 .iter()
                 .map(|user| {
-                    member_of(user)
-                        .ok_or_else(|| shape(&members_url, "a user without id and name"))
+                    member_of(user).ok_or_else(|| shape(&members_url, "a user without id and name"))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
             Err(error) if error.is_forbidden() => Vec::new(),

@@ -36,10 +36,8 @@ pub(super) async fn teams(api: &Api<'_>, organization: &str) -> Result<Vec<Remot
     let url = api.url(&format!("/orgs/{organization}/teams?per_page=100"));
     let mut found = Vec::new();
     for team in api.list_linked(url.clone(), "teams").await? {
-        let (Some(id), Some(slug)) = (
-            team.get("id").and_then(Value::as_i64),
-            text(&team, "/slug"),
-        ) else {
+        let (Some(id), Some(slug)) = (team.get("id").and_then(Value::as_i64), text(&team, "/slug"))
+        else {
             return Err(shape(&url, "a team without id or slug"));
         };
         let name = text(&team, "/name").unwrap_or_else(|| slug.clone());

@@ -54,8 +54,8 @@ impl Host {
             Host::Bitbucket,
             Host::BitbucketDataCenter,
         ]
-            .into_iter()
-            .find(|host| host.as_str() == stored)
+        .into_iter()
+        .find(|host| host.as_str() == stored)
     }
 
     /// The host a sign-in provider's API belongs to.

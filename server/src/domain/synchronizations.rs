@@ -13,8 +13,8 @@ use crate::db::schema::{synchronizations, teams};
 use crate::db::{self, Db, DbConn};
 use crate::db_run;
 use crate::domain::access::{self, Access};
-use crate::domain::{credentials, identities};
 use crate::domain::webhooks::TargetPolicy;
+use crate::domain::{credentials, identities};
 use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
 use crate::jobs::{JobPayload, Jobs};
@@ -55,10 +55,17 @@ pub async fn create(
                     format!("no sign-in provider is configured as {provider:?}"),
                 )
             })?;
-            (Host::of_sign_in(provider.kind), provider.api_url.clone(), Some(provider))
+            (
+                Host::of_sign_in(provider.kind),
+                provider.api_url.clone(),
+                Some(provider),
+            )
         }
         Connection::Credential { host, api_url, .. } => {
-            let api_url = match (api_url.map(str::trim).filter(|url| !url.is_empty()), host.default_api_url()) {
+            let api_url = match (
+                api_url.map(str::trim).filter(|url| !url.is_empty()),
+                host.default_api_url(),
+            ) {
                 (Some(url), _) => validate_api_url(url, TargetPolicy::new(&state.config))?,
                 (None, Some(hosted)) => hosted.to_owned(),
                 (None, None) => {
@@ -73,7 +80,10 @@ pub async fn create(
     };
     let name = input.name.trim().trim_matches('/');
     if name.is_empty() {
-        return Err(Error::invalid("name", format!("name {}", host.describe_name())));
+        return Err(Error::invalid(
+            "name",
+            format!("name {}", host.describe_name()),
+        ));
     }
     // Members are matched through the sign-in of this host, when one is configured.
     let login_provider = match sign_in {
@@ -120,7 +130,8 @@ pub async fn create(
                     .await?
                 }
                 (Connection::Credential { credential_id, .. }, _) => {
-                    let credential = credentials::find_in(conn, scope.root.id, *credential_id).await?;
+                    let credential =
+                        credentials::find_in(conn, scope.root.id, *credential_id).await?;
                     if credential.kind == credentials::CredentialKind::SshKey.as_str() {
                         return Err(Error::invalid(
                             "credentialId",

@@ -38,11 +38,7 @@ impl std::fmt::Display for TeamsApplied {
         )?;
         if !self.unmatched.is_empty() {
             let logins: Vec<&str> = self.unmatched.iter().map(String::as_str).collect();
-            write!(
-                f,
-                "; not signed in to Packyard yet: {}",
-                logins.join(", ")
-            )?;
+            write!(f, "; not signed in to Packyard yet: {}", logins.join(", "))?;
         }
         Ok(())
     }
@@ -210,7 +206,12 @@ async fn root_of(conn: &mut DbConn, organization_id: i64) -> Result<i64> {
 
 /// A team name taken by a team made in Packyard gets the host's key appended, so that
 /// both stay recognizable.
-async fn free_name(conn: &mut DbConn, root_id: i64, team_id: Option<i64>, remote: &RemoteTeam) -> Result<String> {
+async fn free_name(
+    conn: &mut DbConn,
+    root_id: i64,
+    team_id: Option<i64>,
+    remote: &RemoteTeam,
+) -> Result<String> {
     let wanted = remote.name.clone();
     let taken: i64 = db_run!(conn: {
         let mut query = teams::table

@@ -109,8 +109,7 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
     {
         Ok(teams) => {
             let applied =
-                synchronized_teams::apply(&state.db, &state.jobs, &synchronization, &teams)
-                    .await?;
+                synchronized_teams::apply(&state.db, &state.jobs, &synchronization, &teams).await?;
             context.log(&applied.to_string()).await?;
         }
         Err(error) => {

@@ -6,16 +6,38 @@
 mod form;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use self::form::CreateSynchronizationForm;
 use crate::api::operations::{
-    CodeHost, JobStatus, OrganizationSynchronizations, RemoveSynchronization, SyncOrganization,
-    organization_synchronizations, remove_synchronization, sync_organization,
+    CodeHost, CredentialType, JobStatus, OrganizationSynchronizations, RemoveSynchronization,
+    SyncOrganization, organization_synchronizations, remove_synchronization, sync_organization,
 };
 use crate::api::{ApiError, JobUpdate, JobWatch, execute};
 use crate::components::{ConfirmRow, ErrorPanel, JobProgress, JobState, Loading, Timestamp};
 use crate::pages::organizations::CurrentOrganization;
+use crate::pages::teams::team_path;
 use crate::session::Session;
+
+/// What a synchronization calls the host with.
+#[derive(Clone, Debug, PartialEq)]
+enum Access {
+    /// An owner's sign-in at the host, described as the server names it ("GitHub sign-in
+    /// of octocat").
+    SignIn(String),
+    /// A stored token or app password, by its description.
+    Credential(String),
+    /// The credential was removed: runs fail until the organization is connected again.
+    Removed,
+}
+
+/// A team the synchronization manages.
+#[derive(Clone, Debug, PartialEq)]
+struct SyncedTeam {
+    id: String,
+    name: String,
+    members: usize,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 struct SynchronizationRow {
@@ -23,8 +45,11 @@ struct SynchronizationRow {
     host: Option<CodeHost>,
     api_url: String,
     name: String,
-    /// The credential's description; `None` once it was removed.
-    reads_with: Option<String>,
+    access: Access,
+    /// The sign-in (display name) whose linked accounts make the host's team members
+    /// Packyard members; `None`: no sign-in is configured for this host.
+    members_matched_by: Option<String>,
+    teams: Vec<SyncedTeam>,
     last_synced_at: Option<String>,
     last_job: Option<JobUpdate>,
 }
@@ -38,27 +63,50 @@ async fn load_synchronizations(
     })
     .await
     .inspect_err(|error| session.observe(error))?;
-    let organization = data.organization;
-    let credentials = organization.credentials;
-    Ok(organization
+    let providers = data.login_providers;
+    let credentials = data.organization.credentials;
+    Ok(data
+        .organization
         .synchronizations
         .into_iter()
-        .map(|synchronization| SynchronizationRow {
-            reads_with: synchronization.credential_id.as_ref().map(|id| {
-                credentials
+        .map(|synchronization| {
+            let credential = synchronization
+                .credential_id
+                .as_ref()
+                .and_then(|id| credentials.iter().find(|credential| &credential.id == id));
+            let access = match credential {
+                Some(credential) if credential.type_ == Some(CredentialType::CodeHostSignIn) => {
+                    Access::SignIn(credential.description.clone())
+                }
+                Some(credential) => Access::Credential(credential.description.clone()),
+                None => Access::Removed,
+            };
+            // A provider removed from the config since keeps its stored name.
+            let members_matched_by = synchronization.login_provider.map(|name| {
+                providers
                     .iter()
-                    .find(|credential| &credential.id == id)
-                    .map_or_else(
-                        || format!("credential #{id}"),
-                        |credential| credential.description.clone(),
-                    )
-            }),
-            id: synchronization.id,
-            host: synchronization.host,
-            api_url: synchronization.api_url,
-            name: synchronization.name,
-            last_synced_at: synchronization.last_synced_at,
-            last_job: synchronization.last_job.map(JobUpdate::from),
+                    .find(|provider| provider.name == name)
+                    .map_or(name, |provider| provider.display_name.clone())
+            });
+            SynchronizationRow {
+                id: synchronization.id,
+                host: synchronization.host,
+                api_url: synchronization.api_url,
+                name: synchronization.name,
+                access,
+                members_matched_by,
+                teams: synchronization
+                    .teams
+                    .into_iter()
+                    .map(|team| SyncedTeam {
+                        id: team.id,
+                        name: team.name,
+                        members: team.members.len(),
+                    })
+                    .collect(),
+                last_synced_at: synchronization.last_synced_at,
+                last_job: synchronization.last_job.map(JobUpdate::from),
+            }
         })
         .collect())
 }
@@ -115,7 +163,7 @@ fn SynchronizationList(
             <ul class="synchronizations">
                 {rows
                     .into_iter()
-                    .map(|row| view! { <SynchronizationCard row open reload /> })
+                    .map(|row| view! { <SynchronizationCard url_name=url_name.clone() row open reload /> })
                     .collect_view()}
             </ul>
         }
@@ -181,6 +229,7 @@ fn SyncNowButton(url_name: String, running: bool, reload: Callback<()>) -> impl 
 /// One connection: where it points, how its last run went (live while it runs), remove.
 #[component]
 fn SynchronizationCard(
+    url_name: String,
     row: SynchronizationRow,
     open: RwSignal<Option<String>>,
     reload: Callback<()>,
@@ -260,9 +309,12 @@ fn SynchronizationCard(
                 <div>
                     <dt>"Reads with"</dt>
                     <dd class="sync-access">
-                        {match row.reads_with.clone() {
-                            Some(credential) => view! { <span>"Credential " <strong>{credential}</strong></span> }.into_any(),
-                            None => view! {
+                        {match row.access.clone() {
+                            Access::SignIn(sign_in) => view! { <span>{sign_in}</span> }.into_any(),
+                            Access::Credential(credential) => {
+                                view! { <span>"Credential " <strong>{credential}</strong></span> }.into_any()
+                            }
+                            Access::Removed => view! {
                                 <span class="form-error">
                                     "Its credential was removed: runs fail until it is connected again."
                                 </span>
@@ -271,11 +323,54 @@ fn SynchronizationCard(
                         }}
                     </dd>
                 </div>
+                <div>
+                    <dt>"Team members"</dt>
+                    <dd class="sync-members">
+                        {match row.members_matched_by.clone() {
+                            Some(provider) => format!("Matched by their {provider} sign-in"),
+                            None => "Not matched: no sign-in is configured for this host".to_owned(),
+                        }}
+                    </dd>
+                </div>
             </dl>
+            <SyncedTeams url_name=url_name teams=row.teams />
             {progress}
             <RemoveSynchronizationButton id name open reload />
         </li>
     }
+}
+
+/// The host's teams as Packyard teams: their members and packages follow the host.
+#[component]
+fn SyncedTeams(url_name: String, teams: Vec<SyncedTeam>) -> impl IntoView {
+    if teams.is_empty() {
+        return view! { <p class="muted sync-teams">"No teams from the host yet."</p> }.into_any();
+    }
+    view! {
+        <div class="sync-teams">
+            <h4>"Teams " <span class="count">{teams.len()}</span></h4>
+            <ul class="sync-team-list">
+                {teams
+                    .into_iter()
+                    .map(|team| {
+                        let members = match team.members {
+                            1 => "1 member".to_owned(),
+                            count => format!("{count} members"),
+                        };
+                        let (href, data_name) = (team_path(&url_name, &team.id), team.name.clone());
+                        view! {
+                            <li data-name=data_name>
+                                <A href=href>{team.name}</A>
+                                " "
+                                <span class="muted team-member-count">{members}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
 }
 
 /// "Remove", then the question and the button that does it.

@@ -92,14 +92,14 @@ impl TeamView {
         TeamPermissions::of_team(&self.0).bits()
     }
 
-    /// Sees every current and future package, except those a synchronization brought:
-    /// their access follows the code host (the owners team sees them too).
     /// The synchronization that manages the team's members and packages (null for teams
     /// made in Packyard).
     async fn synchronization_id(&self) -> Option<ID> {
         self.0.synchronization_id.map(|id| ID(id.to_string()))
     }
 
+    /// Sees every current and future package, except those a synchronization brought:
+    /// their access follows the code host (the owners team sees them too).
     async fn access_to_all_packages(&self) -> bool {
         self.0.access_to_all_packages || self.0.is_owners
     }

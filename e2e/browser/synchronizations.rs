@@ -30,19 +30,22 @@ const TOKEN: &str = "ghp_e2e_valid_token";
 const REFUSAL: &str = "Bad credentials";
 const PER_PAGE: usize = 2;
 
+/// `(url, secret)` of each hook created on one repository.
+type Hooks = Vec<(String, String)>;
+
 #[derive(Clone)]
 struct FakeGitHub {
     /// `(name, clone URL, composer.json or none)`, in the order GitHub lists them.
     repos: Arc<Vec<(&'static str, String, Option<String>)>>,
-    /// Hooks created per repository: `(url, secret)`.
-    hooks: Arc<Mutex<HashMap<String, Vec<(String, String)>>>>,
+    /// Hooks created, per repository.
+    hooks: Arc<Mutex<HashMap<String, Hooks>>>,
     /// While `false`, reading `util`'s composer.json waits: a run stays in the middle,
     /// for the page to be seen following it.
     util_open: watch::Sender<bool>,
 }
 
 impl FakeGitHub {
-    fn hooks_of(&self, repo: &str) -> Vec<(String, String)> {
+    fn hooks_of(&self, repo: &str) -> Hooks {
         self.hooks
             .lock()
             .unwrap()

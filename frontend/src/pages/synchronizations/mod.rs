@@ -153,8 +153,8 @@ fn SynchronizationList(
     let body = if rows.is_empty() {
         view! {
             <p class="empty-note">
-                "Not connected to a code host yet. Connect a GitHub organization, a GitLab group \
-                 or a Bitbucket workspace below."
+                "Not connected to a code host yet. Connect a GitHub organization, a GitLab group, \
+                 a Bitbucket workspace or a Bitbucket Data Center project below."
             </p>
         }
         .into_any()
@@ -250,10 +250,12 @@ fn SynchronizationCard(
         })
     };
     let host_label = row.host.map_or("Unknown host", CodeHost::label);
-    let (id, name) = (row.id.clone(), row.name.clone());
-    let (row_id, data_name, title) = (row.id, row.name.clone(), row.name);
+    let teams = view! { <SyncedTeams url_name teams=row.teams.clone() /> };
+    let remove = view! {
+        <RemoveSynchronizationButton id=row.id.clone() name=row.name.clone() open reload />
+    };
     let last_run = match (&watch, &finished) {
-        (Some(_), _) => view! { <span>"Running now"</span> }.into_any(),
+        (Some(_), _) => view! { <span>"In progress"</span> }.into_any(),
         (None, Some(job)) => match job.finished_at.clone() {
             Some(at) => view! { <Timestamp value=at with_time=true /> }.into_any(),
             None => view! { <span>"—"</span> }.into_any(),
@@ -270,13 +272,13 @@ fn SynchronizationCard(
     };
 
     view! {
-        <li class="synchronization" data-name=data_name data-id=row_id>
+        <li class="synchronization" data-name=row.name.clone() data-id=row.id>
             <div class="synchronization-head">
                 <div class="synchronization-title">
                     <h3>
                         <span class="badge badge-info sync-host">{host_label}</span>
                         " "
-                        <span class="sync-name">{title}</span>
+                        <span class="sync-name">{row.name.clone()}</span>
                     </h3>
                     <p class="muted">
                         "API " <code class="sync-api-url">{row.api_url.clone()}</code>
@@ -333,9 +335,9 @@ fn SynchronizationCard(
                     </dd>
                 </div>
             </dl>
-            <SyncedTeams url_name=url_name teams=row.teams />
+            {teams}
             {progress}
-            <RemoveSynchronizationButton id name open reload />
+            {remove}
         </li>
     }
 }

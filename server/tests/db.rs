@@ -90,6 +90,7 @@ async fn duplicate_artifacts_collapse_onto_the_used_or_oldest_one(app: TestApp) 
         definition: None,
         created_at: now,
         updated_at: now,
+        synchronization_id: None,
     };
     let package_id: i64 = db_run!(conn: {
         diesel::insert_into(packages::table).values(&package).returning(packages::id).get_result(conn).await.unwrap()

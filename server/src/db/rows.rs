@@ -219,6 +219,7 @@ pub struct NewPackage<'a> {
     pub definition: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub synchronization_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

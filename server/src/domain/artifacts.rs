@@ -359,6 +359,7 @@ pub async fn create_package(
                 definition: None,
                 created_at: now,
                 updated_at: now,
+                synchronization_id: None,
             };
             let package = super::packages::insert(conn, &row).await?;
             super::teams::grant_to_adding_teams(conn, &organization, package.id).await?;

@@ -75,12 +75,16 @@ pub async fn create_vcs(
     policy: SourcePolicy,
     organization_url_name: &str,
     suborganization: Option<&str>,
-    url: &str,
-    credential_id: Option<i64>,
+    source: VcsSource<'_>,
 ) -> Result<Job> {
+    let VcsSource {
+        url,
+        credential_id,
+        synchronization_id,
+    } = source;
     let url = validate_repository_url(url, policy)?;
     let key = super::hooks::key_of(&url);
-    let job = db
+    let (job, organization_id, joined_bundles) = db
         .transaction(async |conn| {
             let scope = adding_access(conn, actor, organization_url_name, suborganization).await?;
             let organization_id = scope.organization.id;
@@ -112,14 +116,39 @@ pub async fn create_vcs(
                 definition: None,
                 created_at: now,
                 updated_at: now,
+                synchronization_id,
             };
             let package = insert(conn, &row).await?;
             teams::grant_to_adding_teams(conn, &scope, package.id).await?;
-            enqueue_update(conn, actor, &package).await
+            // Found by a synchronization: its bundles take the package in the same write.
+            let joined_bundles = match synchronization_id {
+                Some(synchronization_id) => {
+                    super::vendor_bundles::add_synchronized_package(
+                        conn,
+                        synchronization_id,
+                        package.id,
+                    )
+                    .await?
+                }
+                None => Vec::new(),
+            };
+            let job = enqueue_update(conn, actor, &package).await?;
+            Ok((job, organization_id, joined_bundles))
         })
         .await?;
     jobs_handle.enqueued(db, &job).await?;
+    if !joined_bundles.is_empty() {
+        super::customers::changed(db, jobs_handle, organization_id).await?;
+    }
     Ok(job)
+}
+
+/// Where a VCS package is read from.
+pub struct VcsSource<'a> {
+    pub url: &'a str,
+    pub credential_id: Option<i64>,
+    /// The synchronization that found the repository (none for packages added by hand).
+    pub synchronization_id: Option<i64>,
 }
 
 /// Adds a package defined in JSON (see `composer::custom`). The definition is checked
@@ -150,6 +179,7 @@ pub async fn create_custom(
                 definition: Some(definition),
                 created_at: now,
                 updated_at: now,
+                synchronization_id: None,
             };
             let package = insert(conn, &row).await?;
             teams::grant_to_adding_teams(conn, &scope, package.id).await?;

@@ -8,7 +8,7 @@ use super::{actor, parse_id, state};
 use crate::composer::publish::RepositoryUrls;
 use crate::db::rows;
 use crate::domain::access::{self, Access};
-use crate::domain::packages::{self, SourcePolicy};
+use crate::domain::packages::{self, SourcePolicy, VcsSource};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::{customers, downloads, hook_secrets};
 use crate::jobs::queue;
@@ -348,8 +348,11 @@ impl PackageMutation {
             policy,
             &organization,
             suborganization.as_deref(),
-            &url,
-            credential_id,
+            VcsSource {
+                url: &url,
+                credential_id,
+                synchronization_id: None,
+            },
         )
         .await?;
         Ok(JobView(job))

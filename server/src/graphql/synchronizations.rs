@@ -139,6 +139,7 @@ impl SynchronizationMutation {
     /// (its token is used and refreshed; host and API follow from it), or `host` with
     /// `credentialId` (a token or app password of someone who may list the repositories
     /// and add hooks) and, for self-hosted editions, `apiUrl`.
+    // GraphQL arguments, one per field of the form.
     #[allow(clippy::too_many_arguments)]
     async fn create_synchronization(
         &self,

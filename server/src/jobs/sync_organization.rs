@@ -19,10 +19,10 @@ use crate::db::rows::{Organization, Synchronization};
 use crate::db::schema::{organizations, packages, synchronizations};
 use crate::db::{self, DbConn};
 use crate::db_run;
-use crate::domain::packages::SourcePolicy;
+use crate::domain::packages::{SourcePolicy, VcsSource};
 use crate::domain::{
-    credentials, customers, hook_secrets, hooks, packages as package_domain,
-    synchronizations as domain, synchronized_teams, vendor_bundles,
+    credentials, hook_secrets, hooks, packages as package_domain, synchronizations as domain,
+    synchronized_teams,
 };
 use crate::vcs;
 
@@ -187,31 +187,13 @@ async fn synchronize_repository(
                 SourcePolicy::new(&state.config),
                 &organization.url_name,
                 None,
-                &repository.clone_url,
-                synchronization.credential_id,
+                VcsSource {
+                    url: &repository.clone_url,
+                    credential_id: synchronization.credential_id,
+                    synchronization_id: Some(synchronization.id),
+                },
             )
             .await?;
-            let joined = state
-                .db
-                .transaction(async |conn| {
-                    let package_id: i64 = db_run!(conn: {
-                        diesel::update(
-                            packages::table
-                                .filter(packages::organization_id.eq(organization.id))
-                                .filter(packages::repository_key.eq(&key)),
-                        )
-                        .set(packages::synchronization_id.eq(synchronization.id))
-                        .returning(packages::id)
-                        .get_result(conn)
-                        .await?
-                    });
-                    vendor_bundles::add_synchronized_package(conn, synchronization.id, package_id)
-                        .await
-                })
-                .await?;
-            if !joined.is_empty() {
-                customers::changed(&state.db, &state.jobs, organization.id).await?;
-            }
             true
         }
     };

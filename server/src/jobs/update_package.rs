@@ -922,6 +922,7 @@ mod tests {
             definition: None,
             created_at: at,
             updated_at: at,
+            synchronization_id: None,
         }
     }
 

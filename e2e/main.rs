@@ -5,6 +5,7 @@ mod support;
 
 mod browser;
 mod cli;
+mod code_host_setup;
 mod composer;
 mod composer_access;
 mod composer_customers;

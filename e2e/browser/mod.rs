@@ -11,6 +11,7 @@ use crate::support::composer::{graphql_ok, wait_for_job};
 use crate::support::{Server, artifacts_dir, free_port};
 
 mod hooks;
+mod synchronizations;
 
 pub(crate) struct ChromeDriver(Child);
 

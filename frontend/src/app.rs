@@ -16,6 +16,7 @@ use crate::pages::organizations::{
 };
 use crate::pages::packages::{AddPackagePage, PackagePage, PackagesTab};
 use crate::pages::suborganizations::{SuborganizationPage, SuborganizationsTab};
+use crate::pages::synchronizations::SynchronizationsTab;
 use crate::pages::teams::{TeamPage, TeamsTab};
 use crate::pages::tokens::TokensTab;
 use crate::pages::vendor_bundles::{VendorBundlePage, VendorBundlesTab};
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("customers/:customer") view=CustomerPage />
                         <Route path=path!("vendor-bundles") view=VendorBundlesTab />
                         <Route path=path!("webhooks") view=WebhooksTab />
+                        <Route path=path!("synchronizations") view=SynchronizationsTab />
                         <Route path=path!("vendor-bundles/:bundle_id") view=VendorBundlePage />
                     </ParentRoute>
                 </ProtectedParentRoute>

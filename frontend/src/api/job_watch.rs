@@ -60,6 +60,22 @@ impl JobWatch {
         self.trouble.get()
     }
 
+    /// Runs `then` once, with the job's last state, when it has succeeded or failed.
+    pub fn on_final(self, then: impl Fn(JobUpdate) + 'static) {
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            match self.job.get().filter(|job| job.status.is_final()) {
+                Some(job) => {
+                    then(job);
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+
     async fn follow(self, id: String, session: Option<Session>) {
         let mut delay = Duration::from_millis(500);
         loop {

@@ -146,6 +146,8 @@ pub enum CredentialType {
     SshKey,
     HttpHeader,
     Magento,
+    /// A member's sign-in at a code host, made by a synchronization; never created here.
+    CodeHostSignIn,
     /// Received only; never sent.
     #[serde(other)]
     Unknown,
@@ -181,6 +183,7 @@ impl CredentialType {
             Self::SshKey => "SSH_KEY",
             Self::HttpHeader => "HTTP_HEADER",
             Self::Magento => "MAGENTO",
+            Self::CodeHostSignIn => "CODE_HOST_SIGN_IN",
             Self::Unknown => "UNKNOWN",
         }
     }
@@ -198,17 +201,45 @@ impl CredentialType {
             Self::SshKey => "SSH key",
             Self::HttpHeader => "HTTP header",
             Self::Magento => "Magento",
+            Self::CodeHostSignIn => "Code host sign-in",
             Self::Unknown => "Other",
         }
     }
 
     pub fn secret(self) -> CredentialSecret {
         match self {
-            Self::HttpBasic | Self::BitbucketAppPw | Self::Magento | Self::Unknown => {
-                CredentialSecret::UsernamePassword
-            }
+            Self::HttpBasic
+            | Self::BitbucketAppPw
+            | Self::Magento
+            | Self::CodeHostSignIn
+            | Self::Unknown => CredentialSecret::UsernamePassword,
             Self::GithubOauth | Self::GitlabToken | Self::HttpHeader => CredentialSecret::Token,
             Self::SshKey => CredentialSecret::PrivateKey,
+        }
+    }
+}
+
+/// `CodeHost`: where a synchronized organization, group or workspace lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CodeHost {
+    Github,
+    Gitlab,
+    Bitbucket,
+    BitbucketDatacenter,
+    /// Received only; never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+impl CodeHost {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Github => "GitHub",
+            Self::Gitlab => "GitLab",
+            Self::Bitbucket => "Bitbucket",
+            Self::BitbucketDatacenter => "Bitbucket Data Center",
+            Self::Unknown => "Other",
         }
     }
 }
@@ -846,4 +877,37 @@ operations! {
 operations! {
     PackageHook = "src/api/queries/package_hook.graphql";
     PackageHookSecret = "src/api/queries/package_hook_secret.graphql";
+}
+
+// Synchronizations with code hosts.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/organization_synchronizations.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("JobStatus", "CodeHost", "CredentialType")
+)]
+pub struct OrganizationSynchronizations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/synchronization_form_options.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("CredentialType")
+)]
+pub struct SynchronizationFormOptions;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "src/api/queries/create_synchronization.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("CodeHost")
+)]
+pub struct CreateSynchronization;
+
+operations! {
+    SyncOrganization = "src/api/queries/sync_organization.graphql";
+    RemoveSynchronization = "src/api/queries/remove_synchronization.graphql";
 }

@@ -15,7 +15,9 @@ use graphql_ws_client::ws_stream_wasm::Connection;
 use ws_stream_wasm::WsMeta;
 
 use super::ApiError;
-use super::operations::{JobStatus, JobUpdated, job, job_updated, package_page};
+use super::operations::{
+    JobStatus, JobUpdated, job, job_updated, organization_synchronizations, package_page,
+};
 
 /// The websocket route of the server.
 const PATH: &str = "/graphql/ws";
@@ -95,63 +97,39 @@ pub struct JobPackage {
     pub name: Option<String>,
 }
 
-/// The three `Job.package` selections (`package { id name }`) are one shape.
-macro_rules! job_package {
-    ($package:expr) => {
-        $package.map(|package| JobPackage {
-            id: package.id,
-            name: package.name,
-        })
+/// Every operation that selects a job for [`JobUpdate`] asks for the same fields, so each
+/// generated type converts the same way.
+macro_rules! job_update_from {
+    ($($job:ty),* $(,)?) => {
+        $(
+            impl From<$job> for JobUpdate {
+                fn from(job: $job) -> Self {
+                    Self {
+                        id: job.id,
+                        status: job.status,
+                        progress: job.progress,
+                        step: job.step,
+                        attempts: job.attempts,
+                        error: job.error,
+                        log: job.log,
+                        finished_at: job.finished_at,
+                        package: job.package.map(|package| JobPackage {
+                            id: package.id,
+                            name: package.name,
+                        }),
+                    }
+                }
+            }
+        )*
     };
 }
 
-impl From<job_updated::JobUpdatedJobUpdated> for JobUpdate {
-    fn from(job: job_updated::JobUpdatedJobUpdated) -> Self {
-        Self {
-            id: job.id,
-            status: job.status,
-            progress: job.progress,
-            step: job.step,
-            attempts: job.attempts,
-            error: job.error,
-            log: job.log,
-            finished_at: job.finished_at,
-            package: job_package!(job.package),
-        }
-    }
-}
-
-impl From<job::JobJob> for JobUpdate {
-    fn from(job: job::JobJob) -> Self {
-        Self {
-            id: job.id,
-            status: job.status,
-            progress: job.progress,
-            step: job.step,
-            attempts: job.attempts,
-            error: job.error,
-            log: job.log,
-            finished_at: job.finished_at,
-            package: job_package!(job.package),
-        }
-    }
-}
-
-impl From<package_page::PackagePageOrganizationPackageLastJob> for JobUpdate {
-    fn from(job: package_page::PackagePageOrganizationPackageLastJob) -> Self {
-        Self {
-            id: job.id,
-            status: job.status,
-            progress: job.progress,
-            step: job.step,
-            attempts: job.attempts,
-            error: job.error,
-            log: job.log,
-            finished_at: job.finished_at,
-            package: job_package!(job.package),
-        }
-    }
-}
+job_update_from!(
+    job_updated::JobUpdatedJobUpdated,
+    job::JobJob,
+    package_page::PackagePageOrganizationPackageLastJob,
+    organization_synchronizations::OrganizationSynchronizationsOrganizationSynchronizationsLastJob,
+);
 
 /// `jobUpdated(id)`: the job's state at once, then every change, ending after it
 /// succeeds or fails for good. A socket that cannot be opened is one `Err` item; a

@@ -2,17 +2,52 @@
 
 use leptos::prelude::*;
 
+use super::Timestamp;
 use crate::api::operations::JobStatus;
 use crate::api::{ApiError, ErrorCode, JobUpdate, JobWatch};
 
 /// The job `watch` follows, live. See [`JobState`].
 #[component]
-pub fn JobProgress(watch: JobWatch) -> impl IntoView {
+pub fn JobProgress(
+    watch: JobWatch,
+    /// Keep the log unfolded (it unfolds by itself only on failure).
+    #[prop(optional)]
+    show_log: bool,
+) -> impl IntoView {
     view! {
         <JobState
             job=Signal::derive(move || watch.job())
             trouble=Signal::derive(move || watch.trouble())
+            show_log
         />
+    }
+}
+
+/// A job followed live; `on_final` gets its last state once it succeeded or failed.
+#[component]
+pub fn LiveJob(
+    job_id: String,
+    initial: Option<JobUpdate>,
+    on_final: Callback<JobUpdate>,
+    #[prop(optional)] show_log: bool,
+) -> impl IntoView {
+    let watch = JobWatch::start(job_id, initial);
+    watch.on_final(move |job| on_final.run(job));
+    view! { <JobProgress watch show_log /> }
+}
+
+/// A job that is over, with when it finished.
+#[component]
+pub fn FinishedJob(job: JobUpdate, #[prop(optional)] show_log: bool) -> impl IntoView {
+    let finished_at = job.finished_at.clone();
+    view! {
+        <JobState job=Signal::stored(Some(job)) show_log />
+        {finished_at
+            .map(|at| {
+                view! {
+                    <p class="muted job-when">"Finished " <Timestamp value=at /></p>
+                }
+            })}
     }
 }
 
@@ -22,6 +57,9 @@ pub fn JobProgress(watch: JobWatch) -> impl IntoView {
 pub fn JobState(
     #[prop(into)] job: Signal<Option<JobUpdate>>,
     #[prop(into, optional)] trouble: Signal<Option<ApiError>>,
+    /// Keep the log unfolded (it unfolds by itself only on failure).
+    #[prop(optional)]
+    show_log: bool,
 ) -> impl IntoView {
     let status = move || job.with(|job| job.as_ref().map_or(JobStatus::Queued, |job| job.status));
     let progress = move || {
@@ -63,7 +101,7 @@ pub fn JobState(
         })
     };
     let log = move || job.with(|job| job.as_ref().map(|job| job.log.clone()).unwrap_or_default());
-    let log_open = move || status() == JobStatus::Error;
+    let log_open = move || show_log || status() == JobStatus::Error;
 
     view! {
         <div

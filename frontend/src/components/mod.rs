@@ -15,7 +15,7 @@ pub use form::{
     CheckboxField, FormError, SelectField, SubmitButton, TextAreaField, TextField,
     TypedConfirmation, field_error, form_action, form_error, submit_with,
 };
-pub use job_progress::{JobProgress, JobState};
+pub use job_progress::{FinishedJob, JobProgress, JobState, LiveJob};
 pub use layout::AppShell;
 pub use paging::{GrowingList, Page, ShowMore};
 pub use snippet::Snippet;

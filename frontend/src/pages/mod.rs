@@ -7,6 +7,7 @@ mod not_found;
 pub mod organizations;
 pub mod packages;
 pub mod suborganizations;
+pub mod synchronizations;
 pub mod teams;
 pub mod tokens;
 pub mod vendor_bundles;

@@ -178,6 +178,7 @@ enum Tab {
     VendorBundles,
     Tokens,
     Webhooks,
+    Synchronizations,
     Credentials,
 }
 
@@ -192,6 +193,7 @@ impl Tab {
             Self::VendorBundles => "Vendor bundles",
             Self::Tokens => "Tokens",
             Self::Webhooks => "Webhooks",
+            Self::Synchronizations => "Synchronization",
             Self::Credentials => "Credentials",
         }
     }
@@ -207,6 +209,7 @@ impl Tab {
             Self::VendorBundles => "/vendor-bundles",
             Self::Tokens => "/tokens",
             Self::Webhooks => "/webhooks",
+            Self::Synchronizations => "/synchronizations",
             Self::Credentials => "/credentials",
         }
     }
@@ -227,6 +230,7 @@ impl Tab {
             "vendor-bundles" => Self::VendorBundles,
             "tokens" => Self::Tokens,
             "webhooks" => Self::Webhooks,
+            "synchronizations" => Self::Synchronizations,
             "credentials" => Self::Credentials,
             _ => Self::Packages,
         }
@@ -246,7 +250,7 @@ fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
             pathname.with(|path| Tab::of(path.strip_prefix(base.as_str()).unwrap_or_default()))
         })
     };
-    // Tokens and webhooks are for owners, credentials for those who may add packages, customers and
+    // Tokens, webhooks and synchronizations are for owners, credentials for those who may add packages, customers and
     // bundles for those who may view them; the API answers FORBIDDEN to everyone else, so
     // their tabs are not shown to them.
     let mut tabs = vec![
@@ -259,7 +263,7 @@ fn OrganizationFrame(info: OrganizationInfo) -> impl IntoView {
         tabs.extend([Tab::Customers, Tab::VendorBundles]);
     }
     if info.can_manage {
-        tabs.extend([Tab::Tokens, Tab::Webhooks]);
+        tabs.extend([Tab::Tokens, Tab::Webhooks, Tab::Synchronizations]);
     }
     if info.can_manage || info.permissions.can_add_packages {
         tabs.push(Tab::Credentials);

@@ -17,13 +17,12 @@ use super::fields::{
     DEFINITION_EXAMPLE, DefinitionField, RepositoryFields, checked_definition, definition_error,
     repository_input,
 };
-use super::show::LiveJob;
 use crate::api::operations::{
     AddArtifactToPackage, EditCustomPackage, EditVcsPackage, JobStatus, add_artifact_to_package,
     edit_custom_package, edit_vcs_package,
 };
 use crate::api::{ApiError, JobUpdate, execute};
-use crate::components::{FormError, form_error};
+use crate::components::{FormError, LiveJob, form_error};
 use crate::session::Session;
 
 /// A VCS package's repository URL and credential: `editVcsPackage`.

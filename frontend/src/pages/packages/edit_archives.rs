@@ -13,10 +13,9 @@ use super::archives::{
     load_unused_archives, remove_archive, version_key,
 };
 use super::edit::SaveOrCancel;
-use super::show::LiveJob;
 use crate::api::operations::{EditArtifactPackage, edit_artifact_package};
 use crate::api::{ApiError, ErrorCode, JobUpdate, execute};
-use crate::components::{ConfirmRow, FormError, Timestamp, form_error};
+use crate::components::{ConfirmRow, FormError, LiveJob, Timestamp, form_error};
 use crate::session::Session;
 
 /// Why the chosen archives cannot be saved, if they cannot.

@@ -14,9 +14,9 @@ use crate::api::operations::{
     PackageKind, PackagePage as PackagePageQuery, PackageVersions, RemovePackage, UpdatePackage,
     package_page, package_versions, remove_package, update_package,
 };
-use crate::api::{ApiError, JobUpdate, JobWatch, execute};
+use crate::api::{ApiError, JobUpdate, execute};
 use crate::components::{
-    ErrorPanel, GrowingList, JobProgress, JobState, Loading, Page, ShowMore, Snippet, Timestamp,
+    ErrorPanel, FinishedJob, GrowingList, LiveJob, Loading, Page, ShowMore, Snippet, Timestamp,
     TypedConfirmation,
 };
 use crate::pages::organizations::{CurrentOrganization, OrganizationInfo, organization_path};
@@ -562,29 +562,6 @@ fn UpdatePanel(
     }
 }
 
-/// A job followed live; `on_final` gets its last state once it succeeded or failed.
-#[component]
-pub(super) fn LiveJob(
-    job_id: String,
-    initial: Option<JobUpdate>,
-    on_final: Callback<JobUpdate>,
-) -> impl IntoView {
-    let watch = JobWatch::start(job_id, initial);
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
-        }
-        match watch.job().filter(|job| job.status.is_final()) {
-            Some(job) => {
-                on_final.run(job);
-                true
-            }
-            None => false,
-        }
-    });
-    view! { <JobProgress watch /> }
-}
-
 /// The "Source" detail: where the versions come from.
 fn kind_description(kind: PackageKind) -> &'static str {
     match kind {
@@ -603,20 +580,6 @@ fn no_versions_note(kind: PackageKind) -> &'static str {
             "No versions yet: none of its archives has been read successfully."
         }
         _ => "No versions yet: none of the tags or branches read had a valid composer.json.",
-    }
-}
-
-#[component]
-fn FinishedJob(job: JobUpdate) -> impl IntoView {
-    let finished_at = job.finished_at.clone();
-    view! {
-        <JobState job=Signal::stored(Some(job)) />
-        {finished_at
-            .map(|at| {
-                view! {
-                    <p class="muted job-when">"Finished " <Timestamp value=at /></p>
-                }
-            })}
     }
 }
 

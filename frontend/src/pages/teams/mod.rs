@@ -46,6 +46,8 @@ struct TeamRow {
     id: String,
     name: String,
     is_owners: bool,
+    /// Managed by a synchronization (`synchronizationId`).
+    synchronized: bool,
     access_to_all_packages: bool,
     permissions: Permissions,
     members: usize,
@@ -64,6 +66,7 @@ async fn load_teams(session: Session, url_name: String) -> Result<Vec<TeamRow>, 
             id: team.id,
             name: team.name,
             is_owners: team.is_owners,
+            synchronized: team.synchronization_id.is_some(),
             access_to_all_packages: team.access_to_all_packages,
             permissions: permissions_of!(team.permissions),
             members: team.members.len(),
@@ -186,6 +189,21 @@ pub fn TeamsTab() -> impl IntoView {
     }
 }
 
+/// Marks a team a synchronization manages; links to the Synchronization tab.
+#[component]
+pub(crate) fn SynchronizedBadge() -> impl IntoView {
+    let url_name = CurrentOrganization::expect().url_name();
+    view! {
+        <A
+            href=format!("{}/synchronizations", organization_path(&url_name))
+            attr:class="badge badge-info team-synchronized"
+            attr:title="Its members and packages follow the team at the code host"
+        >
+            "Synchronized"
+        </A>
+    }
+}
+
 #[component]
 fn TeamTable(url_name: String, rows: Vec<TeamRow>) -> impl IntoView {
     view! {
@@ -210,6 +228,7 @@ fn TeamTable(url_name: String, rows: Vec<TeamRow>) -> impl IntoView {
                                 {team
                                     .is_owners
                                     .then(|| view! { " " <span class="badge badge-role">"Owners"</span> })}
+                                {team.synchronized.then(|| view! { " " <SynchronizedBadge /> })}
                             </td>
                             <td>
                                 {if team.is_owners {

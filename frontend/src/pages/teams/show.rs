@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::permissions::{ALL, PermissionToggles};
-use super::{load_member_options, load_package_options, teams_path};
+use super::{SynchronizedBadge, load_member_options, load_package_options, teams_path};
 use crate::api::operations::{
     AddTeamMember, AddTeamPackages, EditTeam, GrantTeamAccessToAllPackages, RemoveTeam,
     RemoveTeamMember, RemoveTeamPackage, RevokeTeamAccessToAllPackages, TeamPage as TeamPageQuery,
@@ -28,6 +28,8 @@ struct TeamDetails {
     id: String,
     name: String,
     is_owners: bool,
+    /// Managed by a synchronization: its members follow the team at the code host.
+    synchronized: bool,
     access_to_all_packages: bool,
     created_at: String,
     permissions: Permissions,
@@ -68,6 +70,7 @@ async fn load_team(
         id: team.id,
         name: team.name,
         is_owners: team.is_owners,
+        synchronized: team.synchronization_id.is_some(),
         access_to_all_packages: team.access_to_all_packages,
         created_at: team.created_at,
         permissions: permissions_of!(team.permissions),
@@ -191,6 +194,7 @@ fn TeamView(
             <h2 class="team-title">
                 {team.name.clone()}
                 {team.is_owners.then(|| view! { " " <span class="badge badge-role">"Owners"</span> })}
+                {team.synchronized.then(|| view! { " " <SynchronizedBadge /> })}
             </h2>
             <p class="muted">"Created " <Timestamp value=team.created_at.clone() /></p>
         </div>
@@ -348,6 +352,16 @@ fn TeamMembers(
             .filter(|(id, _)| !in_team.contains(id))
             .collect()
     });
+    // The server refuses member changes of a synchronized team: the host decides them.
+    let can_change = rights.manage && !team.synchronized;
+    let candidates = candidates.filter(|_| can_change);
+    let intro = if team.synchronized {
+        "They see the team's packages and may do what its permissions allow. They follow \
+         the team at the code host: those who linked their account there are added and \
+         removed by each synchronization run."
+    } else {
+        "They see the team's packages and may do what its permissions allow."
+    };
     let consequence = if team.is_owners {
         "They stop being an owner. An organization always keeps at least one owner."
     } else {
@@ -363,7 +377,7 @@ fn TeamMembers(
         <TablePanel
             title="Members"
             count=team.members.len()
-            intro="They see the team's packages and may do what its permissions allow."
+            intro=intro
             empty="Nobody is in this team yet."
             class="team-members"
             columns=&["Member"]
@@ -384,7 +398,7 @@ fn TeamMembers(
                             subject=format!("{username} from {team_name}")
                             consequence
                             action_label="Remove from team"
-                            can_remove=rights.manage
+                            can_remove=can_change
                             remove=move || {
                                 let variables = remove_team_member::Variables {
                                     team_id: team_id.clone(),

@@ -116,7 +116,13 @@ async fn apply_in(
             .load(conn)
             .await?
     });
-    let mut in_host_teams: BTreeSet<i64> = BTreeSet::new();
+    // Everyone matched is in some host team: they are members before joining teams.
+    let in_host_teams: BTreeSet<i64> = users.values().copied().collect();
+    for user_id in &in_host_teams {
+        if join_organization(conn, root_id, *user_id, sync_id).await? {
+            applied.members_joined += 1;
+        }
+    }
     let mut kept: BTreeSet<i64> = BTreeSet::new();
     for remote in remote_teams {
         let team = match existing
@@ -139,12 +145,6 @@ async fn apply_in(
             .iter()
             .filter_map(|member| users.get(&member.id).copied())
             .collect();
-        for user_id in &wanted_members {
-            if join_organization(conn, root_id, *user_id, sync_id).await? {
-                applied.members_joined += 1;
-            }
-        }
-        in_host_teams.extend(&wanted_members);
         set_members(conn, team, &wanted_members).await?;
 
         let wanted_packages: BTreeSet<i64> = remote

@@ -86,7 +86,7 @@ pub fn router(state: AppState) -> Router {
     let graphql_body_limit = usize::try_from(state.config.max_upload_bytes())
         .unwrap_or(usize::MAX)
         .saturating_add(1024 * 1024);
-    Router::new()
+    let routes = Router::new()
         .route(
             "/graphql",
             get(web::graphiql)
@@ -160,9 +160,18 @@ pub fn router(state: AppState) -> Router {
             "/{organization}/{suborganization}/downloads/",
             post(repository::notify_batch),
         )
-        .fallback(web::spa)
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .fallback(web::spa);
+    // TraceLayer's request spans and lines are debug-level. Filtered out (the default
+    // `PACKYARD_LOG=info`), the layer would still read the clock and wrap every response
+    // body, a measurable share of a cached Composer response (docs/PERFORMANCE.md), so it
+    // is only added when its output is wanted. Failures do not depend on it: internal
+    // errors log themselves (`error.rs`).
+    let routes = if tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG) {
+        routes.layer(TraceLayer::new_for_http())
+    } else {
+        routes
+    };
+    routes.with_state(state)
 }
 
 /// For load balancers: 200 when the database answers.

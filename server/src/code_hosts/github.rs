@@ -3,15 +3,21 @@
 
 use serde_json::{Value, json};
 
-use super::{Api, ApiError, HookInstall, RemoteMember, RemoteRepository, RemoteTeam, shape, text};
+use super::{
+    Api, ApiError, HookInstall, RemoteMember, RemoteRepository, RemoteTeam, RepositoryListing,
+    shape, text,
+};
 
 pub(super) async fn repositories(
     api: &Api<'_>,
     organization: &str,
-) -> Result<Vec<RemoteRepository>, ApiError> {
+) -> Result<RepositoryListing, ApiError> {
     let url = api.url(&format!("/orgs/{organization}/repos?type=all&per_page=100"));
     let mut found = Vec::new();
-    for item in api.list_linked(url.clone(), "repositories").await? {
+    let (items, headers) = api
+        .list_linked_with_headers(url.clone(), "repositories")
+        .await?;
+    for item in items {
         if item.get("archived").and_then(Value::as_bool) == Some(true) {
             continue;
         }
@@ -27,7 +33,30 @@ pub(super) async fn repositories(
             default_branch: text(&item, "/default_branch"),
         });
     }
-    Ok(found)
+    let granted = headers
+        .get("x-oauth-scopes")
+        .and_then(|value| value.to_str().ok());
+    Ok(RepositoryListing {
+        repositories: found,
+        caveat: granted.and_then(private_repositories_caveat),
+    })
+}
+
+/// GitHub lists only public repositories to an OAuth token without the `repo` scope, with
+/// no error; it names the token's scopes in `X-OAuth-Scopes` (absent for GitHub App and
+/// fine-grained tokens, whose access is per repository).
+fn private_repositories_caveat(granted: &str) -> Option<String> {
+    let scopes: Vec<&str> = granted
+        .split(',')
+        .map(str::trim)
+        .filter(|scope| !scope.is_empty())
+        .collect();
+    (!scopes.contains(&"repo")).then(|| {
+        format!(
+            "the token's scopes ({}) do not include `repo`: GitHub lists only public repositories to it",
+            if scopes.is_empty() { "none".to_owned() } else { scopes.join(", ") }
+        )
+    })
 }
 
 /// Each team with its members and repositories; a team's `maintain` or `admin` on a
@@ -127,4 +156,20 @@ pub(super) async fn install_hook(
 
 fn urlencoding(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::private_repositories_caveat;
+
+    #[test]
+    fn a_token_without_repo_sees_only_public_repositories() {
+        assert_eq!(private_repositories_caveat("repo, read:org"), None);
+        assert_eq!(private_repositories_caveat("read:org,repo"), None);
+        let caveat = private_repositories_caveat("read:user, user:email").unwrap();
+        assert!(caveat.contains("(read:user, user:email)"), "{caveat}");
+        assert!(private_repositories_caveat("").unwrap().contains("(none)"));
+        // `public_repo` is not `repo`.
+        assert!(private_repositories_caveat("public_repo, read:org").is_some());
+    }
 }

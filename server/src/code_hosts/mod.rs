@@ -100,6 +100,15 @@ pub enum ApiCredential {
     Basic { username: String, password: String },
 }
 
+/// The repositories a listing found, and why it may have missed some.
+#[derive(Debug)]
+pub struct RepositoryListing {
+    pub repositories: Vec<RemoteRepository>,
+    /// Set when the host says the token cannot see private repositories: a listing of
+    /// public ones only would otherwise look complete.
+    pub caveat: Option<String>,
+}
+
 /// A repository to read as a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteRepository {
@@ -215,12 +224,18 @@ pub struct Api<'a> {
 
 impl Api<'_> {
     /// Every repository of the organization, group or workspace `name`.
-    pub async fn repositories(&self, name: &str) -> Result<Vec<RemoteRepository>, ApiError> {
+    pub async fn repositories(&self, name: &str) -> Result<RepositoryListing, ApiError> {
+        let complete = |repositories| RepositoryListing {
+            repositories,
+            caveat: None,
+        };
         match self.host {
             Host::GitHub => github::repositories(self, name).await,
-            Host::GitLab => gitlab::repositories(self, name).await,
-            Host::Bitbucket => bitbucket::repositories(self, name).await,
-            Host::BitbucketDataCenter => bitbucket_datacenter::repositories(self, name).await,
+            Host::GitLab => gitlab::repositories(self, name).await.map(complete),
+            Host::Bitbucket => bitbucket::repositories(self, name).await.map(complete),
+            Host::BitbucketDataCenter => bitbucket_datacenter::repositories(self, name)
+                .await
+                .map(complete),
         }
     }
 
@@ -340,8 +355,18 @@ impl Api<'_> {
 
     /// Every item of a list the host pages with `Link: <…>; rel="next"` (GitHub, GitLab).
     async fn list_linked(&self, first_url: String, what: &str) -> Result<Vec<Value>, ApiError> {
+        Ok(self.list_linked_with_headers(first_url, what).await?.0)
+    }
+
+    /// [`list_linked`](Self::list_linked), and the headers of the first page.
+    async fn list_linked_with_headers(
+        &self,
+        first_url: String,
+        what: &str,
+    ) -> Result<(Vec<Value>, reqwest::header::HeaderMap), ApiError> {
         let mut url = Some(first_url);
         let mut found = Vec::new();
+        let mut first_headers = None;
         for _ in 0..MAX_PAGES {
             let Some(page_url) = url.take() else { break };
             let (body, headers) = self.get_json(&page_url).await?;
@@ -350,8 +375,9 @@ impl Api<'_> {
             };
             found.extend(items);
             url = next_link(&headers);
+            first_headers.get_or_insert(headers);
         }
-        Ok(found)
+        Ok((found, first_headers.unwrap_or_default()))
     }
 
     /// Every item of a list paged in the body: `values` with a `next` URL (Bitbucket

@@ -52,10 +52,15 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
     };
 
     context.progress(5, "listing repositories").await?;
-    let repositories = api
+    let listing = api
         .repositories(&synchronization.external_name)
         .await
         .map_err(|error| permanent_if(error.is_permanent(), error.into()))?;
+    if let Some(caveat) = &listing.caveat {
+        tracing::warn!(synchronization_id, %caveat, "synchronization may miss repositories");
+        context.log(&format!("warning: {caveat}")).await?;
+    }
+    let repositories = listing.repositories;
     context
         .log(&format!(
             "{} repositories in {} {}",
@@ -66,7 +71,7 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
         .await?;
 
     let total = repositories.len().max(1);
-    let mut failures = 0;
+    let mut failed_repositories = 0;
     for (index, repository) in repositories.iter().enumerate() {
         let percent = 10 + i32::try_from(index * 85 / total).unwrap_or(85);
         context
@@ -93,7 +98,7 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
         {
             Ok(line) => context.log(&line).await?,
             Err(error) => {
-                failures += 1;
+                failed_repositories += 1;
                 context
                     .log(&format!("{}: {error:#}", repository.full_name))
                     .await?;
@@ -102,7 +107,7 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
     }
 
     context.progress(96, "synchronizing teams").await?;
-    match api
+    let teams_failed = match api
         .teams(&synchronization.external_name, &repositories)
         .await
         .map_err(anyhow::Error::from)
@@ -111,12 +116,13 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
             let applied =
                 synchronized_teams::apply(&state.db, &state.jobs, &synchronization, &teams).await?;
             context.log(&applied.to_string()).await?;
+            false
         }
         Err(error) => {
-            failures += 1;
             context.log(&format!("teams: {error:#}")).await?;
+            true
         }
-    }
+    };
 
     let mut conn = state.db.get().await?;
     db_run!(conn: {
@@ -126,13 +132,19 @@ pub async fn run(context: &JobContext, synchronization_id: i64) -> anyhow::Resul
             .await?;
     });
     context.progress(100, "synchronized").await?;
-    if failures > 0 {
+    let mut problems = Vec::new();
+    if failed_repositories > 0 {
+        problems.push(format!(
+            "{failed_repositories} of {} repositories could not be synchronized",
+            repositories.len()
+        ));
+    }
+    if teams_failed {
+        problems.push("the teams could not be synchronized".to_owned());
+    }
+    if !problems.is_empty() {
         // The others are done; a retry would only repeat the same complaints.
-        return Err(PermanentFailure(format!(
-            "{failures} of {} repositories and teams could not be synchronized (see the log)",
-            repositories.len() + 1
-        ))
-        .into());
+        return Err(PermanentFailure(format!("{} (see the log)", problems.join("; "))).into());
     }
     Ok(())
 }

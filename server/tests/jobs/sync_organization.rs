@@ -6,6 +6,7 @@
 //! leaves the host loses the organization on the next run.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, Query, State};
@@ -30,6 +31,7 @@ both_backends!(
     a_gitlab_group_becomes_packages_with_hooks,
     a_bitbucket_workspace_becomes_packages_with_hooks,
     a_refused_credential_fails_the_run_with_the_hosts_message,
+    refused_teams_fail_the_run_but_keep_its_packages,
     a_bundle_linked_to_a_synchronization_receives_its_new_packages,
 );
 
@@ -91,6 +93,10 @@ struct Host {
     expected_auth: Arc<String>,
     /// Refresh-token grants answered by the sign-in's token endpoint.
     refreshes: Arc<Mutex<Vec<String>>>,
+    /// GitHub's team listing answers 403, as for a token without `read:org`.
+    teams_refused: Arc<AtomicBool>,
+    /// GitHub's `X-OAuth-Scopes`: the scopes of the token.
+    scopes: Arc<Mutex<String>>,
 }
 
 impl Host {
@@ -463,6 +469,10 @@ async fn github_repos(
         })
         .collect();
     let mut response = Json(items).into_response();
+    let scopes = host.scopes.lock().unwrap().clone();
+    response
+        .headers_mut()
+        .insert("x-oauth-scopes", scopes.parse().unwrap());
     if more {
         let link = format!(
             "<http://{}/orgs/{org}/repos?type=all&per_page=100&page={}>; rel=\"next\"",
@@ -590,7 +600,18 @@ async fn refresh_token(
     .into_response()
 }
 
-async fn github_teams(headers: HeaderMap, Path(org): Path<String>) -> Response {
+async fn github_teams(
+    State(host): State<Host>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+) -> Response {
+    if host.teams_refused.load(Ordering::Relaxed) {
+        return (
+            StatusCode::FORBIDDEN,
+            Json(json!({ "message": "Resource not accessible by personal access token" })),
+        )
+            .into_response();
+    }
     let teams =
         vec![json!({ "id": 11, "slug": "developers", "name": "Developers", "privacy": "closed" })];
     linked_page(&headers, &format!("/orgs/{org}/teams"), teams, 1)
@@ -798,6 +819,8 @@ async fn fake_host(dir: &std::path::Path, expected_auth: &str) -> (String, Host)
         people: Arc::new(Mutex::new(people())),
         hooks: Arc::default(),
         refreshes: Arc::default(),
+        teams_refused: Arc::default(),
+        scopes: Arc::new(Mutex::new("repo, read:org".to_owned())),
         expected_auth: Arc::new(expected_auth.to_owned()),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -1150,6 +1173,8 @@ async fn a_github_organization_becomes_packages_with_hooks(app: TestApp) {
     let (app, owner, credential) =
         setup(app, json!({ "t": "GITHUB_OAUTH", "k": "ghp_test" })).await;
     synchronize_twice(&app, &owner, &fake, "GITHUB", "acme-gh", &base, &credential).await;
+    let log = last_log(&owner).await;
+    assert!(!log.contains("warning"), "{log}");
 
     // The schedule: nothing is due within the interval of the last run; once it has
     // passed, the synchronization runs again by itself.
@@ -1237,23 +1262,25 @@ async fn a_bitbucket_workspace_becomes_packages_with_hooks(app: TestApp) {
     synchronize_twice(&app, &owner, &fake, "BITBUCKET", "acme", &api, &credential).await;
 }
 
-async fn a_refused_credential_fails_the_run_with_the_hosts_message(app: TestApp) {
-    let dir = tempfile::tempdir().unwrap();
-    let (base, _fake) = fake_host(dir.path(), "Bearer the-right-one").await;
-    let (app, owner, credential) =
-        setup(app, json!({ "t": "GITHUB_OAUTH", "k": "a-wrong-one" })).await;
+/// Connects the fake at `base` as GitHub organization `acme-gh` and waits for the first
+/// run; returns its job.
+async fn first_github_run(app: &TestApp, owner: &Client, base: &str, credential: &str) -> Value {
     let created = owner
         .graphql(
             CREATE,
             json!({ "h": "GITHUB", "n": "acme-gh", "c": credential, "a": base }),
         )
         .await;
-    let job = app
-        .wait_for_job(
-            &owner,
-            &created.data()["createSynchronization"]["job"]["id"],
-        )
-        .await;
+    app.wait_for_job(owner, &created.data()["createSynchronization"]["job"]["id"])
+        .await
+}
+
+async fn a_refused_credential_fails_the_run_with_the_hosts_message(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _fake) = fake_host(dir.path(), "Bearer the-right-one").await;
+    let (app, owner, credential) =
+        setup(app, json!({ "t": "GITHUB_OAUTH", "k": "a-wrong-one" })).await;
+    let job = first_github_run(&app, &owner, &base, &credential).await;
     assert_eq!(job["status"], "ERROR", "{job}");
     let error = job["error"].as_str().unwrap_or_default();
     assert!(
@@ -1277,6 +1304,35 @@ async fn a_refused_credential_fails_the_run_with_the_hosts_message(app: TestApp)
         )
         .await;
     assert_eq!(twice.error_code(), "CONFLICT");
+}
+
+/// A token with sign-in scopes only: the teams are refused, and the repositories listed
+/// may be the public ones only. The packages found are synchronized, the log says what
+/// the token lacks, and the run fails saying what could not be done.
+async fn refused_teams_fail_the_run_but_keep_its_packages(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, fake) = fake_host(dir.path(), "Bearer ghp_test").await;
+    fake.teams_refused.store(true, Ordering::Relaxed);
+    *fake.scopes.lock().unwrap() = "read:user, user:email".to_owned();
+    let (app, owner, credential) =
+        setup(app, json!({ "t": "GITHUB_OAUTH", "k": "ghp_test" })).await;
+    let job = first_github_run(&app, &owner, &base, &credential).await;
+    assert_eq!(job["status"], "ERROR", "{job}");
+    assert_eq!(
+        job["error"], "the teams could not be synchronized (see the log)",
+        "{job}"
+    );
+    wait_for_idle(&app, &owner).await;
+    assert_eq!(names(&owner).await, ["acme/lib", "acme/util"]);
+    let log = last_log(&owner).await;
+    assert!(
+        log.contains("teams:") && log.contains("Resource not accessible"),
+        "{log}"
+    );
+    assert!(
+        log.contains("warning: the token's scopes (read:user, user:email) do not include `repo`"),
+        "{log}"
+    );
 }
 
 /// How one host's teams test reaches the fake and what it synchronizes.

@@ -336,23 +336,26 @@ pub async fn scope_of_teams(conn: &mut DbConn, team_ids: &[i64]) -> Result<Packa
     if team_ids.is_empty() {
         return Ok(PackageScope::Teams(Vec::new()));
     }
-    let flags: Vec<(bool, bool)> = db_run!(conn: {
+    let teams: Vec<Team> = db_run!(conn: {
         teams::table
             .filter(teams::id.eq_any(team_ids))
-            .select((teams::is_owners, teams::access_to_all_packages))
+            .select(Team::as_select())
             .load(conn)
             .await?
     });
-    Ok(package_scope(team_ids, &flags))
+    Ok(package_scope(teams.iter()))
 }
 
-fn package_scope(team_ids: &[i64], flags: &[(bool, bool)]) -> PackageScope {
-    if flags.iter().any(|(owners, _)| *owners) {
+/// What `teams` reach together: everything through the owners team, every package but the
+/// synchronized ones through access to all packages, else the packages granted to them.
+fn package_scope<'a>(teams: impl Iterator<Item = &'a Team> + Clone) -> PackageScope {
+    let team_ids = || teams.clone().map(|team| team.id).collect();
+    if teams.clone().any(|team| team.is_owners) {
         PackageScope::All
-    } else if flags.iter().any(|(_, all)| *all) {
-        PackageScope::AllButSynchronized(team_ids.to_vec())
+    } else if teams.clone().any(|team| team.access_to_all_packages) {
+        PackageScope::AllButSynchronized(team_ids())
     } else {
-        PackageScope::Teams(team_ids.to_vec())
+        PackageScope::Teams(team_ids())
     }
 }
 
@@ -540,20 +543,8 @@ async fn for_root(conn: &mut DbConn, actor: &Actor, root: Organization) -> Resul
                 .iter()
                 .map(TeamPermissions::of_team)
                 .fold(TeamPermissions::default(), TeamPermissions::union);
-            let flags = |teams: &[&Team]| -> Vec<(bool, bool)> {
-                teams
-                    .iter()
-                    .map(|team| (team.is_owners, team.access_to_all_packages))
-                    .collect()
-            };
-            let all: Vec<&Team> = teams.iter().collect();
-            let readable = package_scope(&team_ids, &flags(&all));
-            let editors: Vec<&Team> = teams
-                .iter()
-                .filter(|team| team.can_edit_team_packages)
-                .collect();
-            let editor_ids: Vec<i64> = editors.iter().map(|team| team.id).collect();
-            let editable = package_scope(&editor_ids, &flags(&editors));
+            let readable = package_scope(teams.iter());
+            let editable = package_scope(teams.iter().filter(|team| team.can_edit_team_packages));
             Ok(Access {
                 organization: root.clone(),
                 root,

@@ -10,9 +10,9 @@ use super::metadata::{self, RootDocument};
 use crate::db::rows::{ComposerDocument, Organization, PackageVersion};
 use crate::db::schema::{composer_documents, packages};
 use crate::db::{self, DbConn};
-use crate::db_run;
 use crate::domain::access::PackageScope;
 use crate::error::{Error, Result};
+use crate::{db_run, packages_in_scope};
 
 pub const ROOT_PATH: &str = "packages.json";
 
@@ -119,34 +119,12 @@ pub async fn names_in_scope(
     organization_id: i64,
     scope: &PackageScope,
 ) -> Result<Vec<String>> {
-    use crate::db::schema::team_packages;
     let names: Vec<Option<String>> = db_run!(conn: {
-        let mut query = packages::table
+        let query = packages::table
             .filter(packages::organization_id.eq(organization_id))
             .filter(packages::name.is_not_null())
             .into_boxed();
-        match scope {
-            PackageScope::All => {}
-            PackageScope::Teams(team_ids) => {
-                query = query.filter(
-                    packages::id.eq_any(
-                        team_packages::table
-                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
-                            .select(team_packages::package_id),
-                    ),
-                );
-            }
-            PackageScope::AllButSynchronized(team_ids) => {
-                query = query.filter(
-                    packages::synchronization_id.is_null().or(packages::id.eq_any(
-                        team_packages::table
-                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
-                            .select(team_packages::package_id),
-                    )),
-                );
-            }
-        }
-        query
+        packages_in_scope!(query, scope)
             .order(packages::name.asc())
             .select(packages::name)
             .load(conn)

@@ -159,6 +159,37 @@ pub enum PackageScope {
     AllButSynchronized(Vec<i64>),
 }
 
+/// Narrows a boxed query of `packages` to those `scope` reaches. A macro, as `db_run!` is:
+/// a boxed query belongs to one backend, and the body that builds it is compiled once per
+/// backend.
+#[macro_export]
+macro_rules! packages_in_scope {
+    ($query:expr, $scope:expr) => {{
+        use $crate::db::schema::{packages, team_packages};
+        use $crate::domain::access::PackageScope;
+        let query = $query;
+        match $scope {
+            PackageScope::All => query,
+            PackageScope::Teams(team_ids) => query.filter(
+                packages::id.eq_any(
+                    team_packages::table
+                        .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                        .select(team_packages::package_id),
+                ),
+            ),
+            PackageScope::AllButSynchronized(team_ids) => query.filter(
+                packages::synchronization_id
+                    .is_null()
+                    .or(packages::id.eq_any(
+                        team_packages::table
+                            .filter(team_packages::team_id.eq_any(team_ids.clone()))
+                            .select(team_packages::package_id),
+                    )),
+            ),
+        }
+    }};
+}
+
 impl PackageScope {
     /// A stable name for caches of what this scope sees.
     pub fn cache_key(&self) -> String {

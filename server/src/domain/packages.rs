@@ -7,17 +7,15 @@ use diesel_async::RunQueryDsl;
 use crate::auth::Actor;
 use crate::composer::access_cache::Invalidation;
 use crate::db::rows::{Job, NewPackage, Package, PackageVersion};
-use crate::db::schema::{
-    artifacts, package_requirements, package_versions, packages, team_packages,
-};
+use crate::db::schema::{artifacts, package_requirements, package_versions, packages};
 use crate::db::{self, Db, DbConn};
-use crate::db_run;
-use crate::domain::access::{self, Access, PackageScope, Permission};
+use crate::domain::access::{self, Access, Permission};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::teams;
 use crate::error::{Error, Result};
 use crate::jobs::queue::{self, Enqueue};
 use crate::jobs::{JobPayload, Jobs};
+use crate::{db_run, packages_in_scope};
 
 diesel::define_sql_function! {
     fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
@@ -525,30 +523,12 @@ pub async fn list(
     });
     let (rows, total) = db_run!(conn: {
         let filtered = || {
-            let mut query = packages::table
-                .filter(packages::organization_id.eq(organization_id))
-                .into_boxed();
-            match &organization.readable {
-                PackageScope::All => {}
-                PackageScope::Teams(team_ids) => {
-                    query = query.filter(
-                        packages::id.eq_any(
-                            team_packages::table
-                                .filter(team_packages::team_id.eq_any(team_ids.clone()))
-                                .select(team_packages::package_id),
-                        ),
-                    );
-                }
-                PackageScope::AllButSynchronized(team_ids) => {
-                    query = query.filter(
-                        packages::synchronization_id.is_null().or(packages::id.eq_any(
-                            team_packages::table
-                                .filter(team_packages::team_id.eq_any(team_ids.clone()))
-                                .select(team_packages::package_id),
-                        )),
-                    );
-                }
-            }
+            let mut query = packages_in_scope!(
+                packages::table
+                    .filter(packages::organization_id.eq(organization_id))
+                    .into_boxed(),
+                &organization.readable
+            );
             if let Some(pattern) = &pattern {
                 query = query.filter(
                     lower(packages::name)

@@ -876,17 +876,31 @@ async fn an_upload_removed_on_the_add_page_is_deleted() {
 
 /// Waits until the element at `css` exists and its text contains `needle`.
 pub(crate) async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
+    wait_for_text_matching(client, css, &format!("{needle:?}"), |text| {
+        text.contains(needle)
+    })
+    .await
+}
+
+/// The text of the first element at `css` once it has one matching `accept`; `expected`
+/// describes it for the failure message.
+pub(crate) async fn wait_for_text_matching(
+    client: &fantoccini::Client,
+    css: &str,
+    expected: &str,
+    accept: impl Fn(&str) -> bool,
+) -> String {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(element) = client.find(Locator::Css(css)).await
             && let Ok(text) = element.text().await
-            && text.contains(needle)
+            && accept(&text)
         {
             return text;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "{css} did not come to say {needle:?}"
+            "{css} did not come to say {expected}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

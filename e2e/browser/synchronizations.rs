@@ -20,7 +20,7 @@ use fantoccini::Locator;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use super::{browser, sign_in, wait_for, wait_for_text};
+use super::{browser, sign_in, wait_for, wait_for_text, wait_for_text_matching};
 use crate::support::composer::graphql_ok;
 use crate::support::git::{GitRepo, library_manifest};
 use crate::support::{Server, artifacts_dir};
@@ -309,28 +309,6 @@ async fn connect(client: &fantoccini::Client, api_url: &str, name: &str, credent
         .unwrap();
 }
 
-/// The text of the first element at `css` once it has one matching `accept`.
-async fn wait_for_text_matching(
-    client: &fantoccini::Client,
-    css: &str,
-    accept: impl Fn(&str) -> bool,
-) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(element) = client.find(Locator::Css(css)).await
-            && let Ok(text) = element.text().await
-            && accept(&text)
-        {
-            return text;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{css} never showed what was expected"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_owner_connects_github_and_follows_the_runs_live() {
     let dir = tempfile::tempdir().unwrap();
@@ -453,7 +431,7 @@ async fn an_owner_connects_github_and_follows_the_runs_live() {
             "acme/util: package present, hook present",
         )
         .await;
-        let last_run = wait_for_text_matching(&client, &format!("{card} .sync-last-run"), |text| {
+        let last_run = wait_for_text_matching(&client, &format!("{card} .sync-last-run"), "a time in UTC", |text| {
             text.ends_with(" UTC")
         })
         .await;
@@ -464,7 +442,7 @@ async fn an_owner_connects_github_and_follows_the_runs_live() {
             .unwrap()
             .to_owned();
         assert_eq!(last_run, format!("{} {} UTC", &today[..10], &today[11..16]));
-        wait_for_text_matching(&client, &format!("{card} .sync-last-synced"), |text| {
+        wait_for_text_matching(&client, &format!("{card} .sync-last-synced"), "a time in UTC", |text| {
             text.ends_with(" UTC")
         })
         .await;
